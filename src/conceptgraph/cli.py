@@ -1,0 +1,178 @@
+"""The `conceptgraph` command: build, validate, inspect and query the course graph.
+
+Library errors (ConceptGraphError) become a clean message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from conceptgraph import __version__
+from conceptgraph.assets import default_data_dir
+from conceptgraph.build import compile_course, open_course, write_build
+from conceptgraph.config import setting
+from conceptgraph.errors import ConceptGraphError, DataError
+from conceptgraph.results import FORMATS, render
+from conceptgraph.stats import course_stats, format_stats
+from conceptgraph.vocab import sparql_prologue
+
+DEFAULT_OUT = Path("build")
+
+
+def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn ConceptGraphError into a message and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DataError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            click.echo(f"{len(exc.problems)} problem(s) found; nothing was written.", err=True)
+            sys.exit(2)
+        except ConceptGraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that reads the course shares."""
+    command = click.option(
+        "--base",
+        "base",
+        default=None,
+        metavar="IRI",
+        help="Base of resource IRIs (default: CONCEPTGRAPH_BASE_IRI or https://w3id.org/conceptgraph/).",
+    )(command)
+    command = click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of course YAML files (default: the built-in course).",
+    )(command)
+    return command
+
+
+def _data_dir(given: Path | None) -> Path:
+    data_dir = given or default_data_dir()
+    if not data_dir.is_dir():
+        raise click.BadParameter(f"{data_dir} is not a folder", param_hint="--data")
+    return data_dir
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="conceptgraph")
+def cli() -> None:
+    """conceptgraph: course material as a living knowledge graph.
+
+    Edit the course in YAML, build it into validated RDF, and query it with SPARQL.
+    """
+
+
+@cli.command()
+@data_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder to write dataset.trig, course.ttl and build.json into.",
+)
+@_reports_errors
+def build(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
+    """Compile the YAML course into a validated RDF dataset (written atomically)."""
+    source = _data_dir(data_dir)
+    result = compile_course(source, setting("base_iri", base))
+    written = write_build(result, out_dir)
+    course = result.course
+    click.echo(
+        f"Built {len(course.resources)} resources, {result.triple_count} triples "
+        f"from {len(course.files)} files in {source} (data version {course.version[:12]})."
+    )
+    for path in written:
+        click.echo(f"  wrote {path}")
+
+
+@cli.command()
+@data_options
+@_reports_errors
+def validate(data_dir: Path | None, base: str | None) -> None:
+    """Check the YAML course (syntax, keys, types, ids, references, SHACL); write nothing."""
+    source = _data_dir(data_dir)
+    result = compile_course(source, setting("base_iri", base))
+    click.echo(
+        f"OK: {len(result.course.resources)} resources in {len(result.course.files)} files "
+        f"in {source} pass every check."
+    )
+
+
+@cli.command()
+@data_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder of an existing build to read (built in memory if absent).",
+)
+@_reports_errors
+def stats(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
+    """Count resources per class and links per type."""
+    base_iri = setting("base_iri", base)
+    store, warning = open_course(_data_dir(data_dir), out_dir, base_iri)
+    if warning:
+        click.echo(warning, err=True)
+    click.echo(format_stats(course_stats(store, base_iri), len(store)), nl=False)
+
+
+@cli.command()
+@click.argument("sparql")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format; json is SPARQL 1.1 Query Results JSON.",
+)
+@data_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder of an existing build to read (built in memory if absent).",
+)
+@_reports_errors
+def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_dir: Path) -> None:
+    """Run a SPARQL query; the default graph is the union of all named graphs.
+
+    The prefixes cg, dcterms, foaf, owl, prov, rdf, rdfs, schema, skos and xsd are predeclared.
+    Give '-' to read the query from standard input.
+    """
+    base_iri = setting("base_iri", base)
+    text = sys.stdin.read() if sparql == "-" else sparql
+    store, warning = open_course(_data_dir(data_dir), out_dir, base_iri)
+    if warning:
+        click.echo(warning, err=True)
+    declared = sparql_prologue() + f"PREFIX id: <{base_iri}id/>\n"
+    result = store.query(declared + text, prologue_lines=declared.count("\n"))
+    sys.stdout.buffer.write(render(result, fmt, base=base_iri))
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli()

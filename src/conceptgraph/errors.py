@@ -1,0 +1,56 @@
+"""The exceptions conceptgraph raises, so callers can catch one family and show it cleanly.
+
+    ConceptGraphError
+     ├── DataError           the YAML course data is malformed or inconsistent (one or more problems)
+     ├── BuildError          a build could not be written
+     └── QueryError
+          ├── QuerySyntaxError   the SPARQL does not parse (with line and column)
+          └── QueryNotAllowed    the query parses but is not a read-only query form
+
+The CLI turns each into a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ConceptGraphError(Exception):
+    """Base class of every error conceptgraph raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located so a facilitator can go straight to it."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class DataError(ConceptGraphError):
+    """The course data has problems; `problems` lists all of them, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.column, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class BuildError(ConceptGraphError):
+    """The build output could not be written; the previous build is left in place."""
+
+
+class QueryError(ConceptGraphError):
+    """A SPARQL query could not be run."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse; the message carries line and column."""
+
+
+class QueryNotAllowed(QueryError):
+    """The query parses but is not SELECT, ASK, CONSTRUCT or DESCRIBE."""

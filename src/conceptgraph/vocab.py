@@ -1,0 +1,38 @@
+"""Namespaces and the IRIs conceptgraph mints, in one place so every module agrees on them."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+CG = Namespace("https://w3id.org/conceptgraph/vocab#")
+SCHEMA = Namespace("https://schema.org/")
+DEFAULT_BASE = "https://w3id.org/conceptgraph/"
+
+PREFIXES: dict[str, Namespace] = {
+    "cg": CG,
+    "dcterms": DCTERMS,
+    "foaf": FOAF,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "xsd": XSD,
+}
+
+
+def resource_iri(base: str, slug: str) -> URIRef:
+    """The IRI of a course resource; `/id/<slug>` is also its page in the web service."""
+    return URIRef(f"{base}id/{slug}")
+
+
+def graph_iri(base: str, name: str) -> URIRef:
+    """The IRI of the named graph built from one data file (or `vocab`, `build`)."""
+    return URIRef(f"{base}graph/{name}")
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every namespace above, so queries can use the short names."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))

@@ -1,0 +1,50 @@
+"""Shared fixtures: the real course, compiled once; a CLI runner; a scratch copy of the data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conceptgraph.assets import default_data_dir
+from conceptgraph.build import Build, compile_course
+from conceptgraph.store import Store
+from conceptgraph.vocab import DEFAULT_BASE
+
+ROOT = Path(__file__).resolve().parents[1]
+SLIDES = ROOT / "docs" / "source" / "course-slides-session-1.md"
+
+
+@pytest.fixture(scope="session")
+def course() -> Build:
+    """The built-in course, compiled and SHACL-validated."""
+    return compile_course(default_data_dir(), DEFAULT_BASE)
+
+
+@pytest.fixture(scope="session")
+def store(course: Build) -> Store:
+    return Store.from_dataset(course.dataset)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A scratch copy of the course data that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(default_data_dir(), target)
+    return target
+
+
+def rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
+    """Run a query (with the project prefixes) and return each row's values as strings."""
+    from conceptgraph.vocab import sparql_prologue
+
+    result = store.query(sparql_prologue() + f"PREFIX id: <{DEFAULT_BASE}id/>\n" + sparql)
+    names = [v.value for v in result.variables]
+    return [tuple(s[n].value if s[n] is not None else "" for n in names) for s in result]
