@@ -69,7 +69,7 @@ def serialise(build: Build) -> dict[str, bytes]:
         "triples": build.triple_count,
     }
     return {
-        TRIG_NAME: build.dataset.serialize(format="trig").encode("utf-8"),
+        TRIG_NAME: _trig(build.dataset).encode("utf-8"),
         TURTLE_NAME: build.merged().serialize(format="turtle").encode("utf-8"),
         INFO_NAME: (json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(),
     }
@@ -91,6 +91,23 @@ def open_course(data_dir: Path, out_dir: Path, base: str) -> tuple[Store, str | 
             "run `conceptgraph build` to update it"
         )
     return Store.from_trig(trig), warning
+
+
+def _trig(dataset: Dataset) -> str:
+    """TriG with the graphs in IRI order: rdflib orders them by hash, which varies per process."""
+    prefixes: set[str] = set()
+    blocks = []
+    for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        single = Dataset()
+        for prefix, namespace in PREFIXES.items():
+            single.bind(prefix, namespace)
+        named = single.graph(graph.identifier)
+        for triple in graph:
+            named.add(triple)
+        lines = single.serialize(format="trig").splitlines()
+        prefixes.update(line for line in lines if line.startswith("@prefix"))
+        blocks.append("\n".join(line for line in lines if not line.startswith("@prefix")).strip())
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def write_build(build: Build, out_dir: Path) -> list[Path]:

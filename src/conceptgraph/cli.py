@@ -63,6 +63,14 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def _shown(path: Path) -> str:
+    """A path as short as it can be said from the current folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _data_dir(given: Path | None) -> Path:
     data_dir = given or default_data_dir()
     if not data_dir.is_dir():
@@ -98,7 +106,7 @@ def build(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
     course = result.course
     click.echo(
         f"Built {len(course.resources)} resources, {result.triple_count} triples "
-        f"from {len(course.files)} files in {source} (data version {course.version[:12]})."
+        f"from {len(course.files)} files in {_shown(source)} (data version {course.version[:12]})."
     )
     for path in written:
         click.echo(f"  wrote {path}")
@@ -113,7 +121,7 @@ def validate(data_dir: Path | None, base: str | None) -> None:
     result = compile_course(source, setting("base_iri", base))
     click.echo(
         f"OK: {len(result.course.resources)} resources in {len(result.course.files)} files "
-        f"in {source} pass every check."
+        f"in {_shown(source)} pass every check."
     )
 
 

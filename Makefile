@@ -1,0 +1,31 @@
+# One task runner for people and CI. `make run` builds and shows the course; `make test` runs
+# every check. Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: run test lint format clean
+
+$(BIN)/conceptgraph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/conceptgraph
+	$(BIN)/conceptgraph build
+	$(BIN)/conceptgraph stats
+
+test: $(BIN)/conceptgraph lint
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/conceptgraph
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: $(BIN)/conceptgraph
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
