@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from conceptgraph.assets import default_data_dir
 from conceptgraph.build import Build, compile_course
 from conceptgraph.store import Store
 from conceptgraph.vocab import DEFAULT_BASE
+from tests.server import RunningServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDES = ROOT / "docs" / "source" / "course-slides-session-1.md"
@@ -26,6 +28,24 @@ def course() -> Build:
 @pytest.fixture(scope="session")
 def store(course: Build) -> Store:
     return Store.from_dataset(course.dataset)
+
+
+# Small limits so the limit paths run in tests.
+SERVER_SETTINGS = {
+    "query_timeout": "3",
+    "max_rows": "100",
+    "max_query_bytes": "4096",
+    "query_workers": "2",
+    "pool_wait": "10",
+}
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A real server on a free loopback port, shared by the HTTP and browser tests."""
+    running = RunningServer(tmp_path_factory.mktemp("served") / "build", SERVER_SETTINGS)
+    yield running
+    running.stop()
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ class Build:
 
     course: Course
     dataset: Dataset
+    base: str
 
     def merged(self) -> Graph:
         """All named graphs in one graph (what the union default graph shows)."""
@@ -55,7 +56,7 @@ def compile_course(data_dir: Path, base: str) -> Build:
     """Load, check, convert and SHACL-validate the course. Raises DataError with every problem."""
     course = load_course(data_dir)
     dataset = course_dataset(course, base, built=build_time())
-    build = Build(course, dataset)
+    build = Build(course, dataset, base)
     check_course(build.merged(), course, base)
     return build
 
@@ -63,6 +64,7 @@ def compile_course(data_dir: Path, base: str) -> Build:
 def serialise(build: Build) -> dict[str, bytes]:
     """The build's files as bytes, by file name; same input gives the same bytes."""
     info = {
+        "base_iri": build.base,
         "data_version": build.course.version,
         "files": [{"path": f.path, "graph": f.graph, "sha256": f.sha256} for f in build.course.files],
         "resources": len(build.course.resources),
@@ -108,6 +110,17 @@ def _trig(dataset: Dataset) -> str:
         prefixes.update(line for line in lines if line.startswith("@prefix"))
         blocks.append("\n".join(line for line in lines if not line.startswith("@prefix")).strip())
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def ensure_build(data_dir: Path, out_dir: Path, base: str) -> Path:
+    """The TriG of an up-to-date build in `out_dir`, building it first when missing or stale."""
+    trig, info = out_dir / TRIG_NAME, out_dir / INFO_NAME
+    if trig.is_file() and info.is_file():
+        built = json.loads(info.read_text(encoding="utf-8"))
+        if built.get("data_version") == data_version(data_dir) and built.get("base_iri") == base:
+            return trig
+    write_build(compile_course(data_dir, base), out_dir)
+    return trig
 
 
 def write_build(build: Build, out_dir: Path) -> list[Path]:

@@ -181,6 +181,53 @@ def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_di
     sys.stdout.buffer.write(render(result, fmt, base=base_iri))
 
 
+@cli.command()
+@data_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder of the build to serve (built first when missing or stale).",
+)
+@click.option("--host", default=None, help="Address to listen on (default: CONCEPTGRAPH_HOST or 127.0.0.1).")
+@click.option(
+    "--port", default=None, type=int, help="Port to listen on (default: CONCEPTGRAPH_PORT or 5000)."
+)
+@_reports_errors
+def serve(data_dir: Path | None, base: str | None, out_dir: Path, host: str | None, port: int | None) -> None:
+    """Build the course if needed and serve it over HTTP (SPARQL endpoint and pages)."""
+    import waitress
+
+    from conceptgraph.config import load_settings
+    from conceptgraph.server import create_app
+
+    overrides = {"build_dir": str(out_dir), "base_iri": setting("base_iri", base)}
+    if data_dir is not None:
+        overrides["data_dir"] = str(_data_dir(data_dir))
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = setting("port", str(port))
+    settings = load_settings(overrides)
+    app = create_app(overrides)
+    shown_host = "localhost" if settings["host"] in ("127.0.0.1", "0.0.0.0") else settings["host"]
+    click.echo(
+        f"conceptgraph is serving the course: open http://{shown_host}:{settings['port']}/ "
+        "in your browser (Ctrl-C stops it).",
+        err=True,
+    )
+    waitress.serve(
+        app,
+        host=settings["host"],
+        port=settings["port"],
+        threads=settings["threads"],
+        ident="conceptgraph",
+        _quiet=True,
+    )
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli()

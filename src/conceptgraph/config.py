@@ -25,6 +25,25 @@ def _base_iri(value: str) -> str:
     return value
 
 
+def _positive(kind: Callable[[str], float | int]) -> Callable[[str], Any]:
+    def parse(value: str) -> Any:
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"a positive {kind.__name__}") from None
+        if number <= 0:
+            raise ValueError(f"a positive {kind.__name__}")
+        return number
+
+    return parse
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ValueError("a port number from 1 to 65535")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     """A named setting with its default, a one-line help and a parser that validates it."""
@@ -39,8 +58,29 @@ SETTINGS = {
     s.name: s
     for s in [
         Setting("base_iri", DEFAULT_BASE, "Base of resource IRIs: <base>id/<slug>.", _base_iri),
+        Setting("data_dir", None, "Folder of course YAML files (default: the built-in course).", str),
+        Setting("build_dir", "build", "Folder the built dataset is read from and written to.", str),
+        Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", _positive(float)),
+        Setting("max_rows", 10_000, "Rows (or triples) a query result may hold.", _positive(int)),
+        Setting("max_query_bytes", 65_536, "Largest query or request body, in bytes.", _positive(int)),
+        Setting("max_nesting", 64, "Deepest bracket nesting a query may use.", _positive(int)),
+        Setting("query_workers", 4, "Worker processes that run queries.", _positive(int)),
+        Setting("pool_wait", 5.0, "Seconds a request waits for a free worker before 503.", _positive(float)),
+        Setting("threads", 16, "Threads of the WSGI server.", _positive(int)),
+        Setting("host", "127.0.0.1", "Address `serve` listens on.", str),
+        Setting("port", 5000, "Port `serve` listens on.", _port),
     ]
 }
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every setting: its default, else CONCEPTGRAPH_<NAME>, else `overrides` (already typed)."""
+    values = {name: setting(name) for name in SETTINGS}
+    for name, value in (overrides or {}).items():
+        if name not in SETTINGS:
+            raise SettingError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
+        values[name] = value
+    return values
 
 
 def setting(name: str, given: str | None = None) -> Any:

@@ -56,11 +56,11 @@ class Store:
                     "this is a SPARQL Update; the course graph is read-only — "
                     "use SELECT, ASK, CONSTRUCT or DESCRIBE"
                 ) from None
-            raise QuerySyntaxError(f"SPARQL syntax {_shift_lines(exc.msg, prologue_lines)}") from None
+            raise QuerySyntaxError(f"SPARQL syntax {readable_position(exc.msg, prologue_lines)}") from None
 
 
-def _shift_lines(message: str, lines: int) -> str:
-    """Rewrite pyoxigraph's 'error at L:C' so L counts from the user's first line."""
+def readable_position(message: str, lines: int = 0) -> str:
+    """Rewrite pyoxigraph's 'error at L:C' as 'line L, column C', L counted after `lines` lines."""
     return re.sub(
         r"at (\d+):(\d+)", lambda m: f"at line {int(m[1]) - lines}, column {m[2]}", message, count=1
     )

@@ -33,6 +33,11 @@ def graph_iri(base: str, name: str) -> URIRef:
     return URIRef(f"{base}graph/{name}")
 
 
+def query_prefixes(base: str) -> dict[str, str]:
+    """The prefixes every query may use undeclared: the namespaces above and `id:` for resources."""
+    return {**{p: str(ns) for p, ns in PREFIXES.items()}, "id": f"{base}id/"}
+
+
 def sparql_prologue() -> str:
     """PREFIX lines for every namespace above, so queries can use the short names."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))

@@ -1,0 +1,38 @@
+"""The Flask application: `create_app` builds the course if needed, starts the query workers
+and registers one blueprint per feature.
+"""
+
+from __future__ import annotations
+
+import atexit
+from typing import Any
+
+from flask import Flask
+
+from conceptgraph.assets import asset_dir
+from conceptgraph.config import load_settings
+from conceptgraph.server import http, sparql_view, system
+from conceptgraph.service import CourseService
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """The app: defaults, then CONCEPTGRAPH_* environment variables, then `overrides`."""
+    settings = load_settings(overrides)
+    web = asset_dir("web")
+    app = Flask(__name__, template_folder=str(web / "templates"), static_folder=str(web / "static"))
+    # Form bodies are percent-encoded, so they may be three times the size of the query they carry.
+    app.config["MAX_CONTENT_LENGTH"] = settings["max_query_bytes"] * 3 + 1024
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    service = CourseService.start(settings)
+    atexit.register(service.close)
+    app.extensions["conceptgraph"] = service
+    http.init_app(app)
+    app.register_blueprint(sparql_view.bp)
+    app.register_blueprint(system.bp)
+    return app
+
+
+def service_of(app: Flask) -> CourseService:
+    """The CourseService an app was created with."""
+    service: CourseService = app.extensions["conceptgraph"]
+    return service

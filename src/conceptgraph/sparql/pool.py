@@ -1,0 +1,126 @@
+"""A small pre-started pool of query workers that can be killed and replaced.
+
+A request borrows an idle worker, waits for its reply up to the time limit, and returns it.
+A worker that overruns is killed (its CPU is freed at once) and replaced in the background; one
+that crashes is replaced the same way. When every worker is busy for longer than `wait`, the
+request is refused (the web layer answers 503 with Retry-After) instead of queueing unboundedly.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from conceptgraph.errors import QueryError
+from conceptgraph.sparql.worker import Task, serve
+
+START_TIMEOUT = 120.0
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and was stopped."""
+
+
+class PoolBusy(QueryError):
+    """Every worker stayed busy for the whole waiting time."""
+
+
+class WorkerCrashed(QueryError):
+    """The worker died while running the query."""
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class WorkerPool:
+    """`size` worker processes, each holding the dataset loaded from `source`."""
+
+    def __init__(self, source: str, size: int) -> None:
+        self._source = source
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        self.replaced = 0
+        for worker in [self._spawn() for _ in range(size)]:
+            self._await_ready(worker)
+            self._idle.put(worker)
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether every live worker runs without network access."""
+        with self._lock:
+            return all(w.info.get("sandboxed") for w in self._workers)
+
+    def run(self, task: Task, *, timeout: float, wait: float) -> dict[str, Any]:
+        """Run `task` on a worker. Raises PoolBusy, QueryTimeout or WorkerCrashed."""
+        try:
+            worker = self._idle.get(timeout=wait)
+        except queue.Empty:
+            raise PoolBusy(f"all query workers are busy (waited {wait:g} s); try again shortly") from None
+        try:
+            worker.conn.send(task)
+            if not worker.conn.poll(timeout):
+                self._retire(worker)
+                raise QueryTimeout(
+                    f"the query was stopped after the time limit of {timeout:g} s; "
+                    "narrow it (LIMIT, more specific patterns) and try again"
+                )
+            reply: dict[str, Any] = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._retire(worker)
+            raise WorkerCrashed("the query engine stopped while running this query") from None
+        self._idle.put(worker)
+        return reply
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.process.kill()
+            worker.process.join(5)
+            worker.conn.close()
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=serve, args=(child, self._source), daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> None:
+        if not worker.conn.poll(START_TIMEOUT):
+            raise QueryError(f"a query worker did not start within {START_TIMEOUT:g} s")
+        worker.info = worker.conn.recv()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker and start its replacement in the background."""
+        worker.process.kill()
+        with self._lock:
+            self._workers.discard(worker)
+        threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+
+    def _replace(self, dead: _Worker) -> None:
+        dead.process.join(5)
+        dead.conn.close()
+        if self._closed:
+            return
+        worker = self._spawn()
+        self._await_ready(worker)
+        self.replaced += 1
+        self._idle.put(worker)

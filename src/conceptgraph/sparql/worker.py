@@ -1,0 +1,91 @@
+"""A query worker: a separate process that holds a copy of the store and runs one query at a time.
+
+Running queries in processes is what makes the time limit real: pyoxigraph cannot cancel a
+query, so the pool kills the whole process when one runs too long (or crashes it) and starts
+another. As a second line of defence behind the guard, a worker drops its network access at
+start where the kernel allows it (a private network namespace), so no query can open a socket.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from conceptgraph.sparql.formats import write_result
+from conceptgraph.store import readable_position
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An explicit RDF dataset for one query (the protocol's default-graph-uri / named-graph-uri)."""
+
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One query to run. Without a dataset the default graph is the union of all graphs."""
+
+    query: str
+    media_type: str
+    max_rows: int
+    dataset: Dataset | None = None
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+def cut_network() -> bool:
+    """Move this process into an empty network namespace; False where the kernel refuses."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return True
+    return False
+
+
+def open_store(source: str) -> ox.Store:
+    """Load the dataset file (TriG or N-Quads) the pool was given."""
+    store = ox.Store()
+    fmt = ox.RdfFormat.N_QUADS if source.endswith(".nq") else ox.RdfFormat.TRIG
+    store.bulk_load(path=source, format=fmt)
+    return store
+
+
+def run_task(store: ox.Store, task: Task) -> dict[str, Any]:
+    """Run one task; the reply is plain data so it can cross the pipe."""
+    options: dict[str, Any] = {
+        "use_default_graph_as_union": task.dataset is None,
+        "prefixes": dict(task.prefixes),
+    }
+    if task.dataset is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in task.dataset.default_graphs]
+        options["named_graphs"] = [ox.NamedNode(g) for g in task.dataset.named_graphs]
+    try:
+        result = store.query(task.query, **options)
+        written = write_result(result, task.media_type, task.max_rows)
+    except SyntaxError as exc:
+        return {"error": "syntax", "message": f"SPARQL syntax {readable_position(exc.msg)}"}
+    except (OSError, ValueError, TypeError) as exc:
+        return {"error": "engine", "message": f"the query engine failed: {exc}"}
+    return {"body": written.body, "rows": written.rows, "truncated": written.truncated}
+
+
+def serve(conn: Connection, source: str) -> None:
+    """Worker main loop: load the store, report ready, then answer tasks until the pipe closes."""
+    sandboxed = cut_network()
+    store = open_store(source)
+    conn.send({"ready": True, "sandboxed": sandboxed, "pid": os.getpid(), "triples": len(store)})
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(run_task(store, task))

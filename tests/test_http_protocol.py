@@ -1,0 +1,245 @@
+"""The SPARQL 1.1 Protocol over real HTTP: methods, media types, negotiation, datasets, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from urllib.parse import quote, urlencode
+
+import pytest
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph, Namespace
+
+from tests.server import RunningServer, fetch
+
+PRINCIPLES = (
+    "SELECT ?rank ?p WHERE { ?x a cg:Principle ; cg:rank ?rank ; skos:prefLabel ?p . "
+    "FILTER(lang(?p) = 'da') } ORDER BY ?rank"
+)
+CONSTRUCT = "CONSTRUCT { id:stoej ?p ?o } WHERE { id:stoej ?p ?o }"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+GRAPH = "https://w3id.org/conceptgraph/graph/"
+
+
+def get(server: RunningServer, query: str, accept: str | None = None, **params: str):  # noqa: ANN201
+    headers = {"Accept": accept} if accept else {}
+    return fetch(f"{server.url}/sparql?{urlencode({'query': query, **params})}", headers=headers)
+
+
+def principles(reply) -> list[str]:  # noqa: ANN001
+    data = reply.json()
+    return [b["p"]["value"] for b in data["results"]["bindings"]]
+
+
+def test_get_defaults_to_sparql_json(server: RunningServer) -> None:
+    reply = get(server, PRINCIPLES)
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "application/sparql-results+json"
+    assert principles(reply)[:2] == ["Blik for borgernes virkelighed", "Tænk i sammenhænge"]
+    assert len(principles(reply)) == 7
+
+
+def test_post_form(server: RunningServer) -> None:
+    reply = fetch(
+        f"{server.url}/sparql",
+        method="POST",
+        data=urlencode({"query": PRINCIPLES}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status == 200 and len(principles(reply)) == 7
+
+
+def test_post_direct(server: RunningServer) -> None:
+    reply = fetch(
+        f"{server.url}/sparql",
+        method="POST",
+        data=PRINCIPLES.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert reply.status == 200 and len(principles(reply)) == 7
+
+
+def test_xml_results(server: RunningServer) -> None:
+    reply = get(server, PRINCIPLES, "application/sparql-results+xml")
+    assert reply.headers["content-type"] == "application/sparql-results+xml"
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(reply.body)
+    literals = root.findall("r:results/r:result/r:binding[@name='p']/r:literal", ns)
+    assert [lit.text for lit in literals][0] == "Blik for borgernes virkelighed"
+    assert literals[0].get("{http://www.w3.org/XML/1998/namespace}lang") == "da"
+
+
+def test_csv_results(server: RunningServer) -> None:
+    reply = get(server, PRINCIPLES, "text/csv")
+    assert reply.headers["content-type"] == "text/csv; charset=utf-8"
+    table = list(csv.reader(io.StringIO(reply.text)))
+    assert table[0] == ["rank", "p"] and table[1] == ["1", "Blik for borgernes virkelighed"]
+
+
+def test_tsv_results(server: RunningServer) -> None:
+    reply = get(server, PRINCIPLES, "text/tab-separated-values")
+    lines = reply.text.splitlines()
+    assert lines[0] == "?rank\t?p"
+    assert lines[1] == '"1"^^<http://www.w3.org/2001/XMLSchema#integer>\t"Blik for borgernes virkelighed"@da'
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdf_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
+    ],
+)
+def test_construct_in_every_rdf_format(server: RunningServer, accept: str, rdf_format: str) -> None:
+    reply = get(server, CONSTRUCT, accept)
+    assert reply.status == 200 and reply.headers["content-type"].startswith(accept)
+    if rdf_format in ("nquads", "trig"):
+        graph = RdfDataset()
+        graph.parse(data=reply.text, format=rdf_format)
+        count = sum(len(g) for g in graph.graphs())
+    else:
+        count = len(Graph().parse(data=reply.text, format=rdf_format))
+    assert count == int(reply.headers["x-conceptgraph-rows"]) > 10
+
+
+def test_ask_in_json_and_xml(server: RunningServer) -> None:
+    assert get(server, "ASK { id:stoej a cg:Concept }").json() == {"head": {}, "boolean": True}
+    assert get(server, "ASK { FILTER(false) }").json()["boolean"] is False
+    root = ET.fromstring(get(server, "ASK {}", "application/sparql-results+xml").body)
+    assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+
+
+def test_q_values_pick_the_preferred_type(server: RunningServer) -> None:
+    reply = get(server, PRINCIPLES, "text/csv;q=0.5, application/sparql-results+xml;q=0.9, */*;q=0.1")
+    assert reply.headers["content-type"] == "application/sparql-results+xml"
+    assert reply.headers["vary"] == "Accept"
+
+
+def test_unsupported_accept_is_406_with_the_offer(server: RunningServer) -> None:
+    reply = get(server, PRINCIPLES, "image/png")
+    assert reply.status == 406
+    assert "application/sparql-results+json" in reply.json()["error"]
+    assert get(server, CONSTRUCT, "text/csv").status == 406
+
+
+def test_format_parameter_for_clients_without_headers(server: RunningServer) -> None:
+    assert get(server, PRINCIPLES, format="csv").headers["content-type"].startswith("text/csv")
+    assert get(server, CONSTRUCT, format="jsonld").headers["content-type"] == "application/ld+json"
+    assert get(server, PRINCIPLES, format="turtle").status == 406
+
+
+def test_default_graph_is_the_union_and_graph_reaches_each_file(server: RunningServer) -> None:
+    total = get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()
+    per_graph = get(server, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").json()
+    sizes = {b["g"]["value"]: int(b["n"]["value"]) for b in per_graph["results"]["bindings"]}
+    assert f"{GRAPH}tekst-5-bason" in sizes and len(sizes) == 12
+    assert int(total["results"]["bindings"][0]["n"]["value"]) == sum(sizes.values())
+
+
+def test_default_graph_uri_selects_a_graph_within_the_dataset(server: RunningServer) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a cg:Principle }"
+    only_bason = get(server, query, **{"default-graph-uri": f"{GRAPH}tekst-5-bason"}).json()
+    only_glossary = get(server, query, **{"default-graph-uri": f"{GRAPH}glossary"}).json()
+    assert only_bason["results"]["bindings"][0]["n"]["value"] == "7"
+    assert only_glossary["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_named_graph_uri_limits_graph_patterns(server: RunningServer) -> None:
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    reply = get(server, query, **{"named-graph-uri": f"{GRAPH}glossary"}).json()
+    assert [b["g"]["value"] for b in reply["results"]["bindings"]] == [f"{GRAPH}glossary"]
+
+
+def test_from_names_a_graph_of_the_dataset(server: RunningServer) -> None:
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}tekst-5-bason> WHERE {{ ?s a cg:Principle }}"
+    assert get(server, query).json()["results"]["bindings"][0]["n"]["value"] == "7"
+
+
+def test_service_description(server: RunningServer) -> None:
+    reply = fetch(f"{server.url}/sparql", headers={"Accept": "text/turtle"})
+    assert reply.status == 200 and reply.headers["content-type"] == "text/turtle; charset=utf-8"
+    graph = Graph().parse(data=reply.text, format="turtle")
+    assert [str(e) for e in graph.objects(None, SD.endpoint)] == [f"{server.url}/sparql"]
+    assert len(list(graph.objects(None, SD.namedGraph))) == 12
+    assert (None, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    dataset = next(graph.objects(None, SD.defaultDataset))
+    default = graph.value(dataset, SD.defaultGraph)
+    assert int(graph.value(default, VOID.triples)) > 2000
+
+
+@pytest.mark.parametrize(
+    ("path", "expect", "fragment"),
+    [
+        ("/sparql?query=" + quote("SELECT * WHERE {\n ?s ?p \n}"), 400, "error at line 2, column 2"),
+        ("/sparql", 400, "no query"),
+        ("/sparql?query=ASK%7B%7D&query=ASK%7B%7D", 400, "two queries"),
+        ("/sparql?query=" + quote("INSERT DATA { <a:b> <a:c> <a:d> }"), 400, "SPARQL Update"),
+        ("/sparql?update=" + quote("CLEAR ALL"), 403, "switched off"),
+        ("/update", 403, "switched off"),
+    ],
+)
+def test_errors_carry_a_message(server: RunningServer, path: str, expect: int, fragment: str) -> None:
+    reply = fetch(server.url + path)
+    assert reply.status == expect
+    body = reply.json()
+    assert body["status"] == expect and fragment in body["error"]
+
+
+def test_wrong_method_and_content_type(server: RunningServer) -> None:
+    assert fetch(f"{server.url}/sparql", method="PUT", data=b"x").status == 405
+    assert fetch(f"{server.url}/sparql", method="DELETE").status == 405
+    reply = fetch(
+        f"{server.url}/sparql", method="POST", data=b"ASK {}", headers={"Content-Type": "text/plain"}
+    )
+    assert reply.status == 415 and "application/sparql-query" in reply.json()["error"]
+    update = fetch(
+        f"{server.url}/sparql",
+        method="POST",
+        data=urlencode({"update": "CLEAR ALL"}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert update.status == 403
+
+
+def test_query_in_url_and_body_is_two_queries(server: RunningServer) -> None:
+    reply = fetch(
+        f"{server.url}/sparql?query=ASK%7B%7D",
+        method="POST",
+        data=b"ASK {}",
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert reply.status == 400 and "two queries" in reply.json()["error"]
+
+
+def test_cors_preflight_and_simple_request(server: RunningServer) -> None:
+    preflight = fetch(
+        f"{server.url}/sparql",
+        method="OPTIONS",
+        headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    simple = get(server, "ASK {}")
+    assert simple.headers["access-control-allow-origin"] == "*"
+
+
+def test_openapi_document_is_valid(server: RunningServer) -> None:
+    from openapi_spec_validator import validate
+
+    document = fetch(f"{server.url}/openapi.json").json()
+    validate(document)
+    assert {"/sparql", "/healthz"} <= set(document["paths"])
+
+
+def test_healthz_reports_the_data_version(server: RunningServer) -> None:
+    body = fetch(f"{server.url}/healthz").json()
+    assert body["status"] == "ok" and len(body["data_version"]) == 64
+    assert json.dumps(body)

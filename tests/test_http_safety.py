@@ -1,0 +1,185 @@
+"""The endpoint is public: limits hold, nothing a query says opens a socket or a file."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from tests.conftest import SERVER_SETTINGS
+from tests.server import RunningServer, fetch
+
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def ask(server: RunningServer, query: str, **params: str):  # noqa: ANN201
+    return fetch(f"{server.url}/sparql?{urlencode({'query': query, **params})}", timeout=60)
+
+
+class Listener:
+    """A TCP listener on loopback that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    running = Listener()
+    yield running
+    running.close()
+
+
+def test_an_expensive_query_is_stopped_and_its_worker_replaced(server: RunningServer) -> None:
+    replaced = fetch(f"{server.url}/healthz").json()["query_workers_replaced"]
+    reply = ask(server, EXPENSIVE, timeout="1")
+    assert reply.status == 503
+    assert "time limit of 1 s" in reply.json()["error"]
+    assert ask(server, "ASK { id:stoej ?p ?o }").json()["boolean"] is True
+    deadline = time.monotonic() + 30
+    while fetch(f"{server.url}/healthz").json()["query_workers_replaced"] == replaced:
+        assert time.monotonic() < deadline, "the killed worker was never replaced"
+        time.sleep(0.1)
+
+
+def test_a_request_cannot_raise_the_time_limit(server: RunningServer) -> None:
+    reply = ask(server, EXPENSIVE, timeout="999")
+    assert reply.status == 503
+    assert f"time limit of {SERVER_SETTINGS['query_timeout']} s" in reply.json()["error"]
+
+
+def test_the_server_answers_others_while_a_query_runs(server: RunningServer) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(ask, server, EXPENSIVE)
+        time.sleep(0.3)
+        assert not slow.done()
+        answers = [ask(server, "ASK { id:stoej a cg:Concept }").json()["boolean"] for _ in range(5)]
+        assert fetch(f"{server.url}/healthz").status == 200
+        assert not slow.done(), "cheap requests should have been answered while the slow one ran"
+        assert slow.result().status == 503
+    assert answers == [True] * 5
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ OPTIONAL {{ SERVICE SILENT <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}",
+        "SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        "SELECT * FROM NAMED <http://127.0.0.1:{port}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "LOAD <http://127.0.0.1:{port}/data.ttl>",
+        "ASK {{ <http://127.0.0.1:{port}/x> ?p ?o }}",
+    ],
+)
+def test_no_query_opens_a_connection(server: RunningServer, listener: Listener, template: str) -> None:
+    query = template.format(port=listener.port)
+    reply = ask(server, query)
+    graph_param = ask(server, "ASK {}", **{"default-graph-uri": f"http://127.0.0.1:{listener.port}/g"})
+    time.sleep(0.5)
+    assert listener.connections == 0
+    assert graph_param.status == 400
+    if "ASK {{ <http" in template:
+        assert reply.status == 200  # an IRI in a pattern is only a name
+    else:
+        assert reply.status == 400
+
+
+def test_a_file_iri_leaks_nothing(server: RunningServer) -> None:
+    for query in (
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
+    ):
+        reply = ask(server, query)
+        assert reply.status == 400
+        assert b"root:" not in reply.body
+
+
+def test_oversized_query_and_body_get_413(server: RunningServer) -> None:
+    big = "ASK { " + "?s ?p ?o . " * 500 + "}"
+    assert ask(server, big).status == 413
+    body = fetch(
+        f"{server.url}/sparql",
+        method="POST",
+        data=big.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert body.status == 413
+    huge_form = fetch(
+        f"{server.url}/sparql",
+        method="POST",
+        data=b"query=" + b"x" * 20_000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert huge_form.status == 413
+
+
+def test_deep_nesting_is_refused_before_any_parser(server: RunningServer) -> None:
+    deep = "SELECT * WHERE { FILTER(" + "(" * 1000 + "1" + ")" * 1000 + ") }"
+    reply = ask(server, deep)
+    assert reply.status == 400 and "nests brackets" in reply.json()["error"]
+    assert ask(server, "ASK {}").status == 200
+
+
+def test_row_cap_is_visible(server: RunningServer) -> None:
+    reply = ask(server, "SELECT * WHERE { ?s ?p ?o }")
+    data = reply.json()
+    assert len(data["results"]["bindings"]) == 100
+    assert data["truncated"] is True and data["rowLimit"] == 100
+    assert reply.headers["x-conceptgraph-truncated"] == "true; limit=100"
+    small = ask(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 5")
+    assert "truncated" not in small.json() and "x-conceptgraph-truncated" not in small.headers
+    construct = ask(server, "CONSTRUCT WHERE { ?s ?p ?o }")
+    assert construct.headers["x-conceptgraph-truncated"] == "true; limit=100"
+
+
+def test_eight_concurrent_clients_get_correct_answers(server: RunningServer) -> None:
+    def principle(rank: int) -> str:
+        query = (
+            f"SELECT ?p WHERE {{ ?x a cg:Principle ; cg:rank {rank} ; skos:prefLabel ?p . "
+            "FILTER(lang(?p) = 'da') }"
+        )
+        return ask(server, query).json()["results"]["bindings"][0]["p"]["value"]
+
+    expected = {r: principle(r) for r in range(1, 8)}
+    with ThreadPoolExecutor(8) as pool:
+        jobs = [(r, pool.submit(principle, r)) for _ in range(8) for r in range(1, 8)]
+        assert all(job.result() == expected[r] for r, job in jobs)
+
+
+def test_update_forms_never_change_the_data(server: RunningServer) -> None:
+    before = ask(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()
+    for path, data, kind in [
+        ("/update", b"update=" + quote("CLEAR ALL").encode(), "application/x-www-form-urlencoded"),
+        ("/sparql", b"CLEAR ALL", "application/sparql-update"),
+    ]:
+        assert (
+            fetch(server.url + path, method="POST", data=data, headers={"Content-Type": kind}).status == 403
+        )
+    assert ask(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json() == before
