@@ -1,4 +1,4 @@
-# One task runner for people and CI. `make run` builds and shows the course; `make test` runs
+# One task runner for people and CI. `make run` builds and serves the course; `make test` runs
 # every check. Both create .venv on first use.
 PYTHON ?= python3
 VENV ?= .venv
@@ -13,19 +13,18 @@ $(BIN)/conceptgraph: pyproject.toml
 	touch $@
 
 run: $(BIN)/conceptgraph
-	$(BIN)/conceptgraph build
-	$(BIN)/conceptgraph stats
+	$(BIN)/conceptgraph serve
 
 test: $(BIN)/conceptgraph lint
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/conceptgraph
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(BIN)/conceptgraph
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
