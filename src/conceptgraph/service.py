@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
 from conceptgraph.assets import default_data_dir
 from conceptgraph.build import INFO_NAME, ensure_build
+from conceptgraph.projection import Projection, project
 from conceptgraph.sparql.pool import WorkerPool
 from conceptgraph.store import Store
 
@@ -36,11 +38,18 @@ class CourseService:
         info = json.loads((build_dir / INFO_NAME).read_text(encoding="utf-8"))
         store = Store.from_trig(trig)
         pool = WorkerPool(str(trig), settings["query_workers"])
-        return cls(settings, store, pool, info["data_version"], _graph_sizes(store))
+        service = cls(settings, store, pool, info["data_version"], _graph_sizes(store))
+        _ = service.projection  # built now, so the first visitor does not wait for it
+        return service
 
     @property
     def base(self) -> str:
         return str(self.settings["base_iri"])
+
+    @cached_property
+    def projection(self) -> Projection:
+        """The networkx projection every map view draws from (built once; the data is fixed)."""
+        return project(self.store, self.base)
 
     def close(self) -> None:
         self.pool.close()
@@ -48,5 +57,4 @@ class CourseService:
 
 def _graph_sizes(store: Store) -> dict[str, int]:
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    assert isinstance(rows, ox.QuerySolutions)
-    return {row["g"].value: int(row["n"].value) for row in rows}
+    return {row["g"].value: int(row["n"].value) for row in cast(ox.QuerySolutions, rows)}

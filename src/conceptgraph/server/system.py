@@ -12,8 +12,8 @@ bp = Blueprint("system", __name__)
 
 @bp.route("/")
 def home() -> Response:
-    """The front door: the query page (the concept map takes over here once it exists)."""
-    return redirect(url_for("sparql.sparql", **request.args))
+    """The front door is the concept map."""
+    return redirect(url_for("explore.map_view", **request.args))
 
 
 @bp.route("/healthz")

@@ -1,0 +1,196 @@
+"""`/map`, `/questions` and `/api/search`: where participants explore the course.
+
+Every view is rendered on the server from its URL parameters, so a pasted link or the back
+button restores it exactly; the page's script only draws and navigates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+
+from conceptgraph.describe import details, label, neighbour_summary, text_of
+from conceptgraph.projection import Projection
+from conceptgraph.render import class_name, legend, network_data
+from conceptgraph.server.http import ApiError
+from conceptgraph.server.i18n import language
+from conceptgraph.views import ViewError, parse_view, search, select
+from conceptgraph.vocab import sparql_prologue
+
+bp = Blueprint("explore", __name__)
+
+
+def _projection() -> Projection:
+    projection: Projection = current_app.extensions["conceptgraph"].projection
+    return projection
+
+
+@bp.route("/map")
+def map_view() -> Response | Any:
+    """The concept map for the view the URL describes."""
+    projection = _projection()
+    if request.args.get("q") and not request.args.get("focus"):
+        return _search_redirect(projection, request.args["q"])
+    args = request.args.to_dict()
+    if request.args.getlist("type"):  # the filter form's checkboxes
+        args["types"] = ",".join([*request.args.getlist("type"), args.get("types", "")]).strip(",")
+    try:
+        params = parse_view(args, projection)
+    except ViewError as exc:
+        raise ApiError(400, str(exc)) from None
+    view = select(
+        projection, params, max_nodes=current_app.extensions["conceptgraph"].settings["map_max_nodes"]
+    )
+    lang = params.lang
+    data = network_data(projection, view)
+    data["details"] = {slug: details(projection, slug, lang) for slug in view.nodes}
+    data["summaries"] = {slug: neighbour_summary(projection, slug, lang) for slug in view.nodes}
+    data["focus"] = params.focus or params.path or params.source or ""
+    data["view"] = params.query_args()
+    body = render_template(
+        "explore/map.html",
+        data=data,
+        view=view,
+        params=params,
+        legend=legend(view, projection),
+        explanations=_explanations(projection, view),
+        filters=_filters(projection, lang),
+        sparql=view_query(view, projection.base),
+        node_labels={s: label(projection, s, lang) for s in view.nodes},
+    )
+    return Response(body, mimetype="text/html")
+
+
+def _search_redirect(projection: Projection, query: str) -> Response:
+    found = search(projection, query, limit=1)
+    args = {k: v for k, v in request.args.items() if k != "q"}
+    if not found:
+        raise ApiError(404, f"nothing in the course matches '{query}'")
+    return redirect(url_for("explore.map_view", focus=found[0][0], depth=args.pop("depth", "1"), **args))
+
+
+def _explanations(projection: Projection, view: Any) -> list[list[dict[str, str]]]:
+    """Each explained path as readable steps: subject, relation, object, reason and source."""
+    lang = view.params.lang
+    graph = projection.graph
+    paths = []
+    for path in view.paths:
+        steps = []
+        for step in path:
+            data = graph.edges[step.subject, step.object, step.relation]
+            subject_attrs = graph.nodes[step.subject]
+            steps.append(
+                {
+                    "subject": step.subject,
+                    "subject_label": label(projection, step.subject, lang),
+                    "relation": text_of(data["label"], lang),
+                    "object": step.object,
+                    "object_label": label(projection, step.object, lang),
+                    "rationale": text_of(step.rationale, lang),
+                    "source": subject_attrs.get("section", ""),
+                }
+            )
+        paths.append(steps)
+    return paths
+
+
+def _filters(projection: Projection, lang: str) -> dict[str, list[tuple[str, str]]]:
+    graph = projection.graph
+    by_class: dict[str, list[str]] = {}
+    for slug, attrs in graph.nodes(data=True):
+        by_class.setdefault(attrs["cls"], []).append(slug)
+
+    def ranked(cls: str) -> list[tuple[str, str]]:
+        slugs = sorted(
+            by_class.get(cls, []), key=lambda s: (graph.nodes[s].get("rank", 0), label(projection, s, lang))
+        )
+        return [(s, label(projection, s, lang)) for s in slugs]
+
+    return {
+        "types": sorted(((c, class_name(c, lang, 2)) for c in by_class), key=lambda item: item[1]),
+        "texts": ranked("Text") + ranked("Person") + ranked("Organisation"),
+        "themes": ranked("Theme"),
+        "questions": ranked("ReflectionQuestion"),
+    }
+
+
+def view_query(view: Any, base: str) -> str:
+    """The SPARQL query that selects exactly the links the map shows."""
+    values = " ".join(f"id:{slug}" for slug in view.nodes)
+    return (
+        sparql_prologue()
+        + f"PREFIX id: <{base}id/>\n"
+        + "SELECT ?s ?p ?o WHERE {\n"
+        + f"  VALUES ?s {{ {values} }}\n"
+        + f"  VALUES ?o {{ {values} }}\n"
+        + "  ?s ?p ?o .\n"
+        + "  FILTER(?p != cg:contrastsWith || STR(?s) < STR(?o))\n"
+        + "}\nORDER BY ?s ?p ?o\n"
+    )
+
+
+@bp.route("/api/search")
+def api_search() -> Response:
+    """Suggestions for the search box: case and Danish letters do not matter."""
+    projection = _projection()
+    lang = language()
+    results = []
+    for slug, _ in search(projection, request.args.get("q", ""), limit=10):
+        results.append(
+            {
+                "slug": slug,
+                "label": label(projection, slug, lang),
+                "kind": class_name(projection.graph.nodes[slug]["cls"], lang),
+                "url": url_for(
+                    "explore.map_view", focus=slug, depth=1, **({"lang": "en"} if lang == "en" else {})
+                ),
+            }
+        )
+    return jsonify(results)
+
+
+@bp.route("/questions")
+def questions() -> Response:
+    """Every reflection question in course order with the theory it addresses and why."""
+    projection = _projection()
+    graph = projection.graph
+    lang = language()
+    sets = sorted(
+        (s for s, a in graph.nodes(data=True) if a["cls"] == "QuestionSet"),
+        key=lambda s: graph.nodes[s].get("rank", 0),
+    )
+    listing = []
+    for question_set in sets:
+        members = sorted(
+            (u for u, _, k in graph.in_edges(question_set, keys=True) if k == "cg:inList"),
+            key=lambda s: graph.nodes[s].get("rank", 0),
+        )
+        items = []
+        for question in members:
+            links = []
+            for _, target, key in sorted(graph.out_edges(question, keys=True)):
+                if key == "cg:addresses":
+                    rationale = graph.edges[question, target, key].get("rationale") or {}
+                    links.append(
+                        {
+                            "slug": target,
+                            "label": label(projection, target, lang),
+                            "kind": class_name(graph.nodes[target]["cls"], lang),
+                            "rationale": text_of(rationale, lang),
+                        }
+                    )
+            items.append(
+                {
+                    "slug": question,
+                    "label": label(projection, question, lang),
+                    "links": links,
+                    "path_url": "/map?"
+                    + urlencode({"path": question, **({"lang": "en"} if lang == "en" else {})}),
+                }
+            )
+        listing.append(
+            {"slug": question_set, "label": label(projection, question_set, lang), "questions": items}
+        )
+    return Response(render_template("explore/questions.html", sets=listing), mimetype="text/html")
