@@ -62,6 +62,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+HOSTILE = "<img src=x onerror=alert(1)> & \"quotes\" 'æøå'"
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server whose data holds a label built to break out of HTML, whose resource IRIs are its
+    own URLs, and whose map draws at most 50 nodes."""
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(default_data_dir(), data)
+    label = HOSTILE.replace('"', '\\"')
+    with (data / "tekst-3-aakerstroem.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n  - heading: "Udvikling gennem støj – NS elsker støj!"\n    resources:\n'
+            "      - id: fjendtlig-etiket\n        type: Concept\n"
+            f'        label: {{da: "{label}", en: "{label}"}}\n'
+            f'        definition: {{da: "{label}", en: "{label}"}}\n'
+            "        related: [stoej]\n"
+        )
+    running = RunningServer(
+        root / "build", {**SERVER_SETTINGS, "map_max_nodes": "50", "data_dir": str(data)}, own_base=True
+    )
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
@@ -88,7 +114,7 @@ def page(browser: Any, server: RunningServer) -> Iterator[Any]:
     page.console_errors = []
 
     def guard(route: Any) -> None:
-        if route.request.url.startswith(server.url):
+        if route.request.url.startswith("http://127.0.0.1:"):
             route.continue_()
         else:
             page.outside_requests.append(route.request.url)

@@ -92,7 +92,7 @@ def open_course(data_dir: Path, out_dir: Path, base: str) -> tuple[Store, str | 
             f"note: the build in {out_dir} was made from other data than {data_dir}; "
             "run `conceptgraph build` to update it"
         )
-    return Store.from_trig(trig), warning
+    return Store.from_file(trig), warning
 
 
 def _trig(dataset: Dataset) -> str:

@@ -11,6 +11,13 @@ from typing import Any
 from conceptgraph.projection import Projection
 from conceptgraph.render import class_name
 
+# The columns of Figur 20, named as on the slide (and in English).
+COLUMNS = {
+    "operation": ("Operation", "Operation"),
+    "self_reliance": ("Selvstændighedens form", "Form of self-reliance"),
+    "noise_function": ("Funktionen af støj", "Function of noise"),
+}
+
 
 def text_of(values: dict[str, str], lang: str) -> str:
     """The `lang` text of a {da, en} mapping, falling back to Danish."""
@@ -42,7 +49,9 @@ def details(projection: Projection, slug: str, lang: str) -> dict[str, Any]:
         "note": text_of(attrs["note"], lang),
         "texts": [{"slug": t, "label": label(projection, t, lang)} for t in texts],
         "authors": [{"slug": a, "label": label(projection, a, lang)} for a in authors],
-        "columns": [attrs[k] for k in ("operation", "self_reliance", "noise_function") if k in attrs],
+        "columns": [
+            {"name": COLUMNS[k][0 if lang == "da" else 1], "value": attrs[k]} for k in COLUMNS if k in attrs
+        ],
     }
 
 

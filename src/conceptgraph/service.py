@@ -4,8 +4,12 @@ worker pool behind the public endpoint. The web app keeps one of these in app.ex
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
@@ -18,6 +22,8 @@ from conceptgraph.projection import Projection, project
 from conceptgraph.sparql.pool import WorkerPool
 from conceptgraph.store import Store
 
+MEMO_SIZE = 256
+
 
 @dataclass
 class CourseService:
@@ -28,17 +34,23 @@ class CourseService:
     pool: WorkerPool
     data_version: str
     graphs: dict[str, int]
+    _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> CourseService:
         """Build the course if needed, load it, and start the query workers."""
-        data_dir = Path(settings["data_dir"]) if settings["data_dir"] else default_data_dir()
-        build_dir = Path(settings["build_dir"])
-        trig = ensure_build(data_dir, build_dir, settings["base_iri"])
-        info = json.loads((build_dir / INFO_NAME).read_text(encoding="utf-8"))
-        store = Store.from_trig(trig)
-        pool = WorkerPool(str(trig), settings["query_workers"])
-        service = cls(settings, store, pool, info["data_version"], _graph_sizes(store))
+        if settings["dataset"]:
+            source = Path(settings["dataset"])
+            version = hashlib.sha256(source.read_bytes()).hexdigest()
+        else:
+            data_dir = Path(settings["data_dir"]) if settings["data_dir"] else default_data_dir()
+            build_dir = Path(settings["build_dir"])
+            source = ensure_build(data_dir, build_dir, settings["base_iri"])
+            version = json.loads((build_dir / INFO_NAME).read_text(encoding="utf-8"))["data_version"]
+        store = Store.from_file(source)
+        pool = WorkerPool(str(source), settings["query_workers"])
+        service = cls(settings, store, pool, version, _graph_sizes(store))
         _ = service.projection  # built now, so the first visitor does not wait for it
         return service
 
@@ -50,6 +62,20 @@ class CourseService:
     def projection(self) -> Projection:
         """The networkx projection every map view draws from (built once; the data is fixed)."""
         return project(self.store, self.base)
+
+    def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """`make()` computed once per key: the data never changes while the service runs, so a
+        rendered view can be reused (at most MEMO_SIZE of them, least recently used dropped)."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = make()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def close(self) -> None:
         self.pool.close()

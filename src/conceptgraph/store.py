@@ -32,11 +32,17 @@ class Store:
         return cls(store)
 
     @classmethod
-    def from_trig(cls, path: Path) -> Store:
-        """Load a TriG file such as `build/dataset.trig`."""
+    def from_file(cls, path: Path) -> Store:
+        """Load a dataset file: TriG (`build/dataset.trig`) or N-Quads (`.nq`)."""
         store = ox.Store()
-        store.load(path=str(path), format=ox.RdfFormat.TRIG)
+        fmt = ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TRIG
+        store.bulk_load(path=str(path), format=fmt)
         return cls(store)
+
+    @property
+    def engine(self) -> ox.Store:
+        """The Oxigraph store itself, for the query workers, which need its dataset options."""
+        return self._store
 
     def __len__(self) -> int:
         return len(self._store)

@@ -16,7 +16,7 @@ from conceptgraph.projection import Projection
 from conceptgraph.render import class_name, legend, network_data
 from conceptgraph.server.http import ApiError
 from conceptgraph.server.i18n import language
-from conceptgraph.views import ViewError, parse_view, search, select
+from conceptgraph.views import View, ViewError, ViewParams, parse_view, search, select
 from conceptgraph.vocab import sparql_prologue
 
 bp = Blueprint("explore", __name__)
@@ -40,15 +40,9 @@ def map_view() -> Response | Any:
         params = parse_view(args, projection)
     except ViewError as exc:
         raise ApiError(400, str(exc)) from None
-    view = select(
-        projection, params, max_nodes=current_app.extensions["conceptgraph"].settings["map_max_nodes"]
-    )
+    service = current_app.extensions["conceptgraph"]
+    view, data = service.memo(("map", params), lambda: _map_data(projection, params, service.settings))
     lang = params.lang
-    data = network_data(projection, view)
-    data["details"] = {slug: details(projection, slug, lang) for slug in view.nodes}
-    data["summaries"] = {slug: neighbour_summary(projection, slug, lang) for slug in view.nodes}
-    data["focus"] = params.focus or params.path or params.source or ""
-    data["view"] = params.query_args()
     body = render_template(
         "explore/map.html",
         data=data,
@@ -61,6 +55,20 @@ def map_view() -> Response | Any:
         node_labels={s: label(projection, s, lang) for s in view.nodes},
     )
     return Response(body, mimetype="text/html")
+
+
+def _map_data(
+    projection: Projection, params: ViewParams, settings: dict[str, Any]
+) -> tuple[View, dict[str, Any]]:
+    """The selected view and everything the page's script needs to draw it."""
+    view = select(projection, params, max_nodes=settings["map_max_nodes"])
+    lang = params.lang
+    data = network_data(projection, view)
+    data["details"] = {slug: details(projection, slug, lang) for slug in view.nodes}
+    data["summaries"] = {slug: neighbour_summary(projection, slug, lang) for slug in view.nodes}
+    data["focus"] = params.focus or params.path or params.source or ""
+    data["view"] = params.query_args()
+    return view, data
 
 
 def _search_redirect(projection: Projection, query: str) -> Response:

@@ -83,10 +83,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "links_in": {"da": "Forbindelser hertil", "en": "Links to here"},
     "neighbourhood": {"da": "Nærmeste naboer", "en": "Nearest neighbours"},
     "as_rdf": {"da": "Som RDF", "en": "As RDF"},
-    "columns": {
-        "da": "Figur 20: operation, selvstændighedens form, funktionen af støj",
-        "en": "Figure 20: operation, form of self-reliance, function of noise",
-    },
+    "columns": {"da": "Figur 20", "en": "Figure 20"},
     "rows": {"da": "rækker", "en": "rows"},
     "truncated": {"da": "Resultatet er afkortet", "en": "The result is truncated"},
     "editor_label": {"da": "SPARQL-forespørgsel", "en": "SPARQL query"},

@@ -12,12 +12,13 @@ import ctypes
 import os
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from conceptgraph.sparql.formats import write_result
-from conceptgraph.store import readable_position
+from conceptgraph.store import Store, readable_position
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -51,14 +52,6 @@ def cut_network() -> bool:
     return False
 
 
-def open_store(source: str) -> ox.Store:
-    """Load the dataset file (TriG or N-Quads) the pool was given."""
-    store = ox.Store()
-    fmt = ox.RdfFormat.N_QUADS if source.endswith(".nq") else ox.RdfFormat.TRIG
-    store.bulk_load(path=source, format=fmt)
-    return store
-
-
 def run_task(store: ox.Store, task: Task) -> dict[str, Any]:
     """Run one task; the reply is plain data so it can cross the pipe."""
     options: dict[str, Any] = {
@@ -81,7 +74,7 @@ def run_task(store: ox.Store, task: Task) -> dict[str, Any]:
 def serve(conn: Connection, source: str) -> None:
     """Worker main loop: load the store, report ready, then answer tasks until the pipe closes."""
     sandboxed = cut_network()
-    store = open_store(source)
+    store = Store.from_file(Path(source)).engine
     conn.send({"ready": True, "sandboxed": sandboxed, "pid": os.getpid(), "triples": len(store)})
     while True:
         try:

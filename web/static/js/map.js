@@ -84,6 +84,8 @@
   const nodes = new vis.DataSet(data.nodes.map(function (n) { return Object.assign({}, n, { title: tooltip(n.id) }); }));
   const edges = new vis.DataSet(data.edges.map(function (e) { return Object.assign({}, e, { title: edgeTip(e) }); }));
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  // The map's parts, for the browser tests and for anyone scripting the page.
+  window.conceptgraphMap = { network: network, nodes: nodes, edges: edges, select: function (slug) { select(slug, true); openPanel(slug); } };
   network.once("afterDrawing", function () {
     document.body.dataset.mapReady = "true";
     window.mapReadyAt = performance.now();
@@ -108,7 +110,7 @@
     body.replaceChildren();
     if (info.definition) body.appendChild(section(strings.definition, info.definition));
     if (info.source_text) body.appendChild(section(strings.source_text, info.source_text, "blockquote"));
-    if (info.columns && info.columns.length) body.appendChild(section(strings.columns, info.columns.join(" · ")));
+    for (const column of info.columns || []) body.appendChild(section(column.name, column.value));
     if (info.section) body.appendChild(section(strings.section, info.section));
     if (info.texts.length) body.appendChild(section(strings.from_text, info.texts.map(function (t) { return t.label; }).join(", ")));
     if (info.authors.length) body.appendChild(section(strings.by, info.authors.map(function (a) { return a.label; }).join(", ")));

@@ -1,0 +1,190 @@
+"""The map, the question list and the resource pages over real HTTP."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from tests.conftest import HOSTILE
+from tests.server import RunningServer, fetch
+
+HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+
+
+def map_data(body: str) -> dict:
+    match = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', body, re.S)
+    assert match, "the page has no map data"
+    return json.loads(match.group(1))
+
+
+class Questions(HTMLParser):
+    """The question list's structure: sets (h2), questions (h3) and their links with reasons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sets: list[str] = []
+        self.questions: list[str] = []
+        self.reasons = 0
+        self._tag = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag = tag if tag in ("h2", "h3") else ("why" if ("class", "why") in attrs else self._tag)
+
+    def handle_data(self, data: str) -> None:
+        if not data.strip():
+            return
+        if self._tag == "h2":
+            self.sets.append(data.strip())
+        elif self._tag == "h3":
+            self.questions.append(data.strip())
+        elif self._tag == "why":
+            self.reasons += 1
+        self._tag = ""
+
+
+def test_map_of_the_whole_course(server: RunningServer) -> None:
+    reply = fetch(f"{server.url}/map", headers=HTML)
+    assert reply.status == 200
+    data = map_data(reply.text)
+    assert len(data["nodes"]) == 181 and len(data["edges"]) > 400
+    assert all("x" in node and "y" in node for node in data["nodes"])
+    assert data["options"]["physics"]["enabled"] is False
+    assert "script-src 'self'" in reply.headers["content-security-policy"]
+
+
+def test_the_same_view_gives_the_same_map(server: RunningServer) -> None:
+    view = "focus=den-potentielle-organisation&depth=2&types=ReflectionQuestion,InstitutionForm"
+    url = f"{server.url}/map?{view}"
+    first, second = (map_data(fetch(url, headers=HTML).text) for _ in range(2))
+    assert first == second
+    assert {n["cls"] for n in first["nodes"]} == {"ReflectionQuestion", "InstitutionForm"}
+
+
+def test_filter_form_checkboxes_work_like_types(server: RunningServer) -> None:
+    query = urlencode([("type", "Principle"), ("type", "Text")])
+    data = map_data(fetch(f"{server.url}/map?{query}", headers=HTML).text)
+    assert {n["cls"] for n in data["nodes"]} == {"Principle", "Text"}
+
+
+def test_english_labels(server: RunningServer) -> None:
+    data = map_data(fetch(f"{server.url}/map?focus=stoej&lang=en", headers=HTML).text)
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert labels["stoej"] == "Noise"
+    assert data["details"]["stoej"]["kind"] == "concept"
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ("depth=-1&focus=stoej", "depth"),
+        ("depth=999&focus=stoej", "depth"),
+        ("types=Nope", "unknown type Nope"),
+        ("focus=no-such-thing", "no resource 'no-such-thing'"),
+        ("path=stoej", "not a reflection question"),
+    ],
+)
+def test_bad_parameters_get_a_message_not_a_500(server: RunningServer, query: str, fragment: str) -> None:
+    page = fetch(f"{server.url}/map?{query}", headers=HTML)
+    assert page.status == 400 and page.headers["content-type"].startswith("text/html")
+    assert fragment in html.unescape(page.text)
+    api = fetch(f"{server.url}/map?{query}")
+    assert api.status == 400 and fragment in api.json()["error"]
+
+
+def test_search_api_and_search_redirect(server: RunningServer) -> None:
+    found = fetch(f"{server.url}/api/search?q=aakerstroem").json()
+    assert found[0]["slug"] == "aakerstroem" and found[0]["url"] == "/map?focus=aakerstroem&depth=1"
+    reply = fetch(f"{server.url}/map?q=stoej", headers=HTML)
+    assert map_data(reply.text)["focus"] == "stoej"
+
+
+def test_the_sparql_control_runs_the_view_query(server: RunningServer) -> None:
+    body = fetch(f"{server.url}/map?focus=stoej&depth=1", headers=HTML).text
+    link = re.search(r'id="run-sparql" href="([^"]+)"', body).group(1).replace("&amp;", "&")
+    result = fetch(server.url + link, headers={"Accept": "application/sparql-results+json"}).json()
+    assert len(result["results"]["bindings"]) == len(map_data(body)["edges"])
+
+
+def test_questions_page_lists_every_question_with_reasons(server: RunningServer) -> None:
+    reply = fetch(f"{server.url}/questions", headers=HTML)
+    parsed = Questions()
+    parsed.feed(reply.text)
+    assert parsed.sets == [
+        "Refleksion (1)",
+        "Refleksion (2)",
+        "REFLEKSION",
+        "Refleksion (3)",
+        "Billeder på motivation",
+        "Vi gør os klar til at møde Jakob",
+    ]
+    assert len(parsed.questions) == 23
+    assert parsed.questions[0] == "Hvor og hvordan ser I AK som en potentiel organisation?"
+    assert parsed.reasons == 88
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdf_format"),
+    [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")],
+)
+def test_resource_content_negotiation(server: RunningServer, accept: str, rdf_format: str) -> None:
+    reply = fetch(f"{server.url}/id/den-potentielle-organisation", headers={"Accept": accept})
+    assert reply.status == 200 and reply.headers["content-type"].startswith(accept)
+    assert "Accept" in reply.headers["vary"]
+    graph = Graph().parse(data=reply.text, format=rdf_format)
+    node = URIRef("https://w3id.org/conceptgraph/id/den-potentielle-organisation")
+    assert str(graph.value(node, SKOS.prefLabel)) in (
+        "Den potentielle organisation",
+        "The potential organisation",
+    )
+    assert len(list(graph.subjects(None, node))) >= 3  # the questions that address it
+
+
+@pytest.mark.parametrize(
+    ("suffix", "rdf_format"),
+    [(".ttl", "turtle"), (".jsonld", "json-ld"), (".json", "json-ld"), (".nt", "nt")],
+)
+def test_resource_twins(server: RunningServer, suffix: str, rdf_format: str) -> None:
+    reply = fetch(f"{server.url}/id/stoej{suffix}")
+    assert reply.status == 200
+    assert len(Graph().parse(data=reply.text, format=rdf_format)) > 5
+
+
+def test_resource_page(server: RunningServer) -> None:
+    reply = fetch(f"{server.url}/id/den-potentielle-organisation", headers=HTML)
+    assert reply.status == 200 and "Andenordensstrategi" in reply.text
+    assert "Kun i den potentielle organisation er støj en knap ressource" in reply.text
+    assert map_data(reply.text)["focus"] == "den-potentielle-organisation"
+    assert 'rel="alternate" type="text/turtle"' in reply.text
+
+
+def test_unknown_resource_is_a_404_with_suggestions(server: RunningServer) -> None:
+    reply = fetch(f"{server.url}/id/potentielle", headers=HTML)
+    assert reply.status == 404 and "den-potentielle-organisation" in reply.text
+
+
+def test_resource_iris_resolve_when_the_base_is_the_server(hostile_server: RunningServer) -> None:
+    graph = Graph().parse(data=fetch(f"{hostile_server.url}/id/stoej.ttl").text, format="turtle")
+    iri = f"{hostile_server.url}/id/stoej"
+    assert (URIRef(iri), None, None) in graph
+    assert fetch(iri, headers=HTML).status == 200
+
+
+def test_hostile_label_is_escaped_in_html_and_json(hostile_server: RunningServer) -> None:
+    body = fetch(f"{hostile_server.url}/map?focus=fjendtlig-etiket", headers=HTML).text
+    assert "<img src=x" not in body
+    assert map_data(body)["details"]["fjendtlig-etiket"]["label"] == HOSTILE
+    page = fetch(f"{hostile_server.url}/id/fjendtlig-etiket", headers=HTML).text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_large_view_says_what_it_hides(hostile_server: RunningServer) -> None:
+    body = fetch(f"{hostile_server.url}/map", headers=HTML).text
+    assert len(map_data(body)["nodes"]) == 50
+    assert "Kortet viser 50 af 182 elementer" in body
