@@ -172,8 +172,7 @@ def table(size: str, results: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
         f"#### {size if size == 'course' else f'{int(size):,} triples (generated)'}",
         "",
-        "| query | rdflib median ms | rdflib p95 ms | oxigraph median ms | oxigraph p95 ms | ratio "
-        "| same answer |",
+        "| query | rdflib median ms | rdflib p95 ms | oxigraph median ms | oxigraph p95 ms | ratio | same answer |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     ratios = []
@@ -196,8 +195,7 @@ def table(size: str, results: dict[str, dict[str, Any]]) -> list[str]:
     if ratios:
         lines.append(f"| **geometric mean ratio** | | | | | **{statistics.geometric_mean(ratios):.0f}×** | |")
     load = " · ".join(
-        f"{e}: load {results[e].get('load', float('nan')):.2f} s, "
-        f"peak {results[e].get('memory', float('nan')):.0f} MiB"
+        f"{e}: load {results[e].get('load', float('nan')):.2f} s, peak {results[e].get('memory', float('nan')):.0f} MiB"
         for e in ENGINES
     )
     lines += ["", load, ""]
@@ -208,9 +206,7 @@ def table(size: str, results: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="course,100000,1000000")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
     parser.add_argument("--write", type=Path, help="Also write the tables into this markdown file.")

@@ -26,9 +26,7 @@ CASES = [
     pytest.param(
         "tekst-5-bason.yaml",
         '        rank: 3\n        label: {da: "Eksperimenter"',
-        '        rank: 3\n        label: {da: "Eksperimenter"'.replace(
-            "rank: 3", "rank: 3\n        lable: x"
-        ),
+        '        rank: 3\n        label: {da: "Eksperimenter"'.replace("rank: 3", "rank: 3\n        lable: x"),
         1,
         "unknown key 'lable' in resource 'eksperimenter' — did you mean 'label'?",
         id="unknown-key",
@@ -71,8 +69,7 @@ CASES = [
         "        rank: 6\n",
         "        rank: 5\n",
         0,
-        "rank 5 of 'insister-paa-forskellighed' is already used in list 'syv-principper' by "
-        "'afstem-forventninger'",
+        "rank 5 of 'insister-paa-forskellighed' is already used in list 'syv-principper' by 'afstem-forventninger'",
         id="rank-collision",
     ),
     pytest.param(
@@ -104,8 +101,7 @@ CASES = [
         "        creators: [mandag-morgen]\n        themes: [saet-borgeren-i-spil]",
         "        creators: [saet-borgeren-i-spil]\n        themes: [saet-borgeren-i-spil]",
         0,
-        "'creators' of 'tekst-2-mandag-morgen' expects a Person or Organisation, but "
-        "'saet-borgeren-i-spil' is a Theme",
+        "'creators' of 'tekst-2-mandag-morgen' expects a Person or Organisation, but 'saet-borgeren-i-spil' is a Theme",
         id="wrong-target-class",
     ),
     pytest.param(

@@ -53,9 +53,7 @@ def test_search_select_focus_changes_the_url(page: Any, server: RunningServer) -
 
 def test_path_view_highlights_the_question_theory_texts_and_authors(page: Any, server: RunningServer) -> None:
     open_map(page, f"{server.url}/map?path=netvaerkstema-og-stoej")
-    marked = page.evaluate(
-        "window.conceptgraphMap.nodes.get({filter: n => n.borderWidth === 4}).map(n => n.id)"
-    )
+    marked = page.evaluate("window.conceptgraphMap.nodes.get({filter: n => n.borderWidth === 4}).map(n => n.id)")
     assert set(marked) == {
         "netvaerkstema-og-stoej",
         "stoej",
@@ -69,10 +67,7 @@ def test_path_view_highlights_the_question_theory_texts_and_authors(page: Any, s
     }
     steps = page.locator(".explanation .steps li")
     assert steps.count() == 10
-    assert (
-        "Spørgsmålet spørger direkte, om du har gjort brug af støj"
-        in page.locator(".explanation").inner_text()
-    )
+    assert "Spørgsmålet spørger direkte, om du har gjort brug af støj" in page.locator(".explanation").inner_text()
 
 
 def test_clicking_a_node_opens_the_panel_with_its_text(page: Any, server: RunningServer) -> None:
@@ -150,9 +145,7 @@ def test_questions_page_has_no_serious_accessibility_violations(browser: Any, se
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     context.close()
     serious = [
-        (v["id"], v["impact"], len(v["nodes"]))
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
+        (v["id"], v["impact"], len(v["nodes"])) for v in result["violations"] if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
 
@@ -164,9 +157,7 @@ def test_done_when_walkthrough(page: Any, server: RunningServer) -> None:
     page.fill("#search", "potentielle organisation")
     page.locator("#search-suggestions a", has_text="Den potentielle organisation").click()
     page.wait_for_selector("body[data-map-ready=true]")
-    questions = page.evaluate(
-        "window.conceptgraphMap.nodes.get({filter: n => n.cls === 'ReflectionQuestion'}).length"
-    )
+    questions = page.evaluate("window.conceptgraphMap.nodes.get({filter: n => n.cls === 'ReflectionQuestion'}).length")
     assert questions >= 5
     page.goto(f"{server.url}/id/den-potentielle-organisation")
     assert "Spørgsmålet beder jer genkende Åkerstrøms fjerde institutionsform" in page.inner_text("main")

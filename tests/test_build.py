@@ -66,9 +66,9 @@ def test_same_input_gives_the_same_bytes_across_processes(tmp_path: Path) -> Non
     assert b"2025-09-08T00:00:00" in (tmp_path / "a" / "dataset.trig").read_bytes()
 
 
-label_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
-).filter(lambda s: s.strip() == s and s.strip())
+label_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+    lambda s: s.strip() == s and s.strip()
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -76,9 +76,7 @@ label_text = st.text(
 def test_any_label_survives_yaml_to_rdf_to_turtle(tmp_path_factory, da: str, en: str) -> None:  # noqa: ANN001
     folder = tmp_path_factory.mktemp("data")
     document = {
-        "sections": [
-            {"heading": "Test", "resources": [{"id": "x", "type": "Theme", "label": {"da": da, "en": en}}]}
-        ]
+        "sections": [{"heading": "Test", "resources": [{"id": "x", "type": "Theme", "label": {"da": da, "en": en}}]}]
     }
     (folder / "t.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     dataset = course_dataset(load_course(folder), DEFAULT_BASE)

@@ -77,16 +77,12 @@ def test_xml_is_sparql_results_xml(runner: CliRunner) -> None:
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
 def test_csv_and_tsv(runner: CliRunner, fmt: str, delimiter: str) -> None:
-    table = list(
-        csv.reader(io.StringIO(invoke(runner, "query", PRINCIPLES, "--format", fmt)), delimiter=delimiter)
-    )
+    table = list(csv.reader(io.StringIO(invoke(runner, "query", PRINCIPLES, "--format", fmt)), delimiter=delimiter))
     assert len(table) == 8
     assert "Sæt hold, der brænder" in table[-1][1]
 
 
-@pytest.mark.parametrize(
-    ("fmt", "rdf_format"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")]
-)
+@pytest.mark.parametrize(("fmt", "rdf_format"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
 def test_graph_formats_parse(runner: CliRunner, fmt: str, rdf_format: str) -> None:
     graph = Graph().parse(data=invoke(runner, "query", NEIGHBOURHOOD, "--format", fmt), format=rdf_format)
     assert len(graph) > 10

@@ -99,9 +99,7 @@ def test_browser_errors_are_pages(server: RunningServer) -> None:
     reply = fetch(f"{server.url}/nowhere", headers=HTML)
     assert reply.status == 404 and reply.headers["content-type"].startswith("text/html")
     assert "content-security-policy" in reply.headers
-    bad = fetch(
-        f"{server.url}/sparql", method="POST", data=b"ASK {}", headers={**HTML, "Content-Type": "text/plain"}
-    )
+    bad = fetch(f"{server.url}/sparql", method="POST", data=b"ASK {}", headers={**HTML, "Content-Type": "text/plain"})
     assert bad.status == 415 and bad.headers["content-type"].startswith("text/html")
     assert "application/sparql-query" in bad.text
 

@@ -195,9 +195,7 @@ def test_errors_carry_a_message(server: RunningServer, path: str, expect: int, f
 def test_wrong_method_and_content_type(server: RunningServer) -> None:
     assert fetch(f"{server.url}/sparql", method="PUT", data=b"x").status == 405
     assert fetch(f"{server.url}/sparql", method="DELETE").status == 405
-    reply = fetch(
-        f"{server.url}/sparql", method="POST", data=b"ASK {}", headers={"Content-Type": "text/plain"}
-    )
+    reply = fetch(f"{server.url}/sparql", method="POST", data=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert reply.status == 415 and "application/sparql-query" in reply.json()["error"]
     update = fetch(
         f"{server.url}/sparql",

@@ -162,8 +162,7 @@ def test_row_cap_is_visible(server: RunningServer) -> None:
 def test_eight_concurrent_clients_get_correct_answers(server: RunningServer) -> None:
     def principle(rank: int) -> str:
         query = (
-            f"SELECT ?p WHERE {{ ?x a cg:Principle ; cg:rank {rank} ; skos:prefLabel ?p . "
-            "FILTER(lang(?p) = 'da') }"
+            f"SELECT ?p WHERE {{ ?x a cg:Principle ; cg:rank {rank} ; skos:prefLabel ?p . FILTER(lang(?p) = 'da') }}"
         )
         return ask(server, query).json()["results"]["bindings"][0]["p"]["value"]
 
@@ -179,7 +178,5 @@ def test_update_forms_never_change_the_data(server: RunningServer) -> None:
         ("/update", b"update=" + quote("CLEAR ALL").encode(), "application/x-www-form-urlencoded"),
         ("/sparql", b"CLEAR ALL", "application/sparql-update"),
     ]:
-        assert (
-            fetch(server.url + path, method="POST", data=data, headers={"Content-Type": kind}).status == 403
-        )
+        assert fetch(server.url + path, method="POST", data=data, headers={"Content-Type": kind}).status == 403
     assert ask(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json() == before

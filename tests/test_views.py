@@ -128,9 +128,7 @@ def test_search_finds_stoej_and_alternative_spellings(projection: Projection) ->
         ({"from": "stoej"}, "to", "from= and to= go together"),
     ],
 )
-def test_bad_parameters_are_explained(
-    projection: Projection, args: dict[str, str], param: str, fragment: str
-) -> None:
+def test_bad_parameters_are_explained(projection: Projection, args: dict[str, str], param: str, fragment: str) -> None:
     with pytest.raises(ViewError) as caught:
         parse_view(args, projection)
     assert caught.value.param == param and fragment in str(caught.value)

@@ -15,8 +15,7 @@ CORE_CLASSES = (
     "CommunicationTip InvolvementContrast Abbreviation"
 ).split()
 CORE_PROPERTIES = (
-    "addresses rationale introducedIn partOfTheme partOfSession rank precedes contrastsWith "
-    "sourceSection sourceText"
+    "addresses rationale introducedIn partOfTheme partOfSession rank precedes contrastsWith sourceSection sourceText"
 ).split()
 CONCEPT_SUBCLASSES = CORE_CLASSES[CORE_CLASSES.index("InstitutionForm") :]
 

@@ -18,6 +18,7 @@ from conceptgraph.assets import default_data_dir
 from conceptgraph.build import compile_course, open_course, write_build
 from conceptgraph.config import setting
 from conceptgraph.errors import ConceptGraphError, DataError
+from conceptgraph.export.context import Snapshot
 from conceptgraph.results import FORMATS, render
 from conceptgraph.stats import course_stats, format_stats
 from conceptgraph.vocab import sparql_prologue
@@ -192,9 +193,7 @@ def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_di
     help="Folder of the build to serve (built first when missing or stale).",
 )
 @click.option("--host", default=None, help="Address to listen on (default: CONCEPTGRAPH_HOST or 127.0.0.1).")
-@click.option(
-    "--port", default=None, type=int, help="Port to listen on (default: CONCEPTGRAPH_PORT or 5000)."
-)
+@click.option("--port", default=None, type=int, help="Port to listen on (default: CONCEPTGRAPH_PORT or 5000).")
 @_reports_errors
 def serve(data_dir: Path | None, base: str | None, out_dir: Path, host: str | None, port: int | None) -> None:
     """Build the course if needed and serve it over HTTP (SPARQL endpoint and pages)."""
@@ -226,6 +225,95 @@ def serve(data_dir: Path | None, base: str | None, out_dir: Path, host: str | No
         ident="conceptgraph",
         _quiet=True,
     )
+
+
+def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The map's view parameters, for the commands that export views."""
+    options = [
+        click.option("--focus", metavar="SLUG", help="Centre the view on this resource."),
+        click.option("--depth", metavar="N", help="How many links out from the focus (0-5, default 1)."),
+        click.option("--types", metavar="A,B", help="Only these classes, e.g. ReflectionQuestion,Principle."),
+        click.option("--text", metavar="SLUG", help="Only what comes from this text or author."),
+        click.option("--theme", metavar="SLUG", help="Only what belongs to this theme."),
+        click.option("--path", metavar="SLUG", help="A reflection question's path to theory, texts and authors."),
+        click.option("--from", "source", metavar="SLUG", help="With --to: how two resources connect."),
+        click.option("--to", "target", metavar="SLUG", help="With --from: how two resources connect."),
+        click.option(
+            "--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Language of labels."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _view_args(**given: Any) -> dict[str, str]:
+    names = {"source": "from", "target": "to"}
+    return {names.get(k, k): str(v) for k, v in given.items() if v not in (None, "")}
+
+
+def _snapshot(
+    data_dir: Path | None, base: str | None, build_dir: Path, public_url: str | None, args: dict[str, str]
+) -> Snapshot:
+    from conceptgraph.loader import data_version
+    from conceptgraph.projection import project
+
+    base_iri = setting("base_iri", base)
+    source = _data_dir(data_dir)
+    store, warning = open_course(source, build_dir, base_iri)
+    if warning:
+        click.echo(warning, err=True)
+    return Snapshot.of(
+        project(store, base_iri),
+        store,
+        args,
+        public_url=setting("public_url", public_url),
+        data_version=data_version(source),
+        max_nodes=setting("map_max_nodes"),
+    )
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    metavar="FORMAT",
+    help="html, png, svg, pdf, graphml, gexf, json, ttl, jsonld, nt, csv, handout or handout-md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write (written whole or not at all).",
+)
+@view_options
+@data_options
+@click.option(
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder of an existing build (the course is built in memory if absent).",
+)
+@click.option("--public-url", default=None, help="Where the live map is served, for links and QR codes.")
+@_reports_errors
+def export(
+    fmt: str,
+    output: Path,
+    data_dir: Path | None,
+    base: str | None,
+    build_dir: Path,
+    public_url: str | None,
+    **view: Any,
+) -> None:
+    """Export a view of the map (the same parameters as /map) as a file."""
+    from conceptgraph.export import export_view, write_atomically
+
+    snapshot = _snapshot(data_dir, base, build_dir, public_url, _view_args(**view))
+    write_atomically(export_view(snapshot, fmt), output)
+    click.echo(f"Wrote {output} ({fmt}, {len(snapshot.view.nodes)} nodes, view {snapshot.url}).")
 
 
 def main() -> None:

@@ -68,8 +68,9 @@ SETTINGS = {
         Setting("query_workers", 4, "Worker processes that run queries.", _positive(int)),
         Setting("pool_wait", 5.0, "Seconds a request waits for a free worker before 503.", _positive(float)),
         Setting(
-            "map_max_nodes", 300, "Most nodes the map draws; larger views say what they hide.", _positive(int)
+            "public_url", "http://localhost:5000", "Where the service is reached; exports from the CLI link there.", str
         ),
+        Setting("map_max_nodes", 300, "Most nodes the map draws; larger views say what they hide.", _positive(int)),
         Setting("threads", 16, "Threads of the WSGI server.", _positive(int)),
         Setting("host", "127.0.0.1", "Address `serve` listens on.", str),
         Setting("port", 5000, "Port `serve` listens on.", _port),

@@ -36,9 +36,7 @@ def details(projection: Projection, slug: str, lang: str) -> dict[str, Any]:
     texts = [v for _, v, k in graph.out_edges(slug, keys=True) if k == "cg:introducedIn"]
     if attrs["cls"] == "Text":
         texts = [slug]
-    authors = sorted(
-        {v for t in texts for _, v, k in graph.out_edges(t, keys=True) if k == "dcterms:creator"}
-    )
+    authors = sorted({v for t in texts for _, v, k in graph.out_edges(t, keys=True) if k == "dcterms:creator"})
     return {
         "slug": slug,
         "label": label(projection, slug, lang),
@@ -49,9 +47,7 @@ def details(projection: Projection, slug: str, lang: str) -> dict[str, Any]:
         "note": text_of(attrs["note"], lang),
         "texts": [{"slug": t, "label": label(projection, t, lang)} for t in texts],
         "authors": [{"slug": a, "label": label(projection, a, lang)} for a in authors],
-        "columns": [
-            {"name": COLUMNS[k][0 if lang == "da" else 1], "value": attrs[k]} for k in COLUMNS if k in attrs
-        ],
+        "columns": [{"name": COLUMNS[k][0 if lang == "da" else 1], "value": attrs[k]} for k in COLUMNS if k in attrs],
     }
 
 

@@ -3,6 +3,7 @@
     ConceptGraphError
      ├── DataError           the YAML course data is malformed or inconsistent (one or more problems)
      ├── BuildError          a build could not be written
+     ├── ExportError         a view could not be exported (format, empty view, Graphviz, output path)
      └── QueryError
           ├── QuerySyntaxError   the SPARQL does not parse (with line and column)
           └── QueryNotAllowed    the query parses but is not a read-only query form
@@ -42,6 +43,10 @@ class DataError(ConceptGraphError):
 
 class BuildError(ConceptGraphError):
     """The build output could not be written; the previous build is left in place."""
+
+
+class ExportError(ConceptGraphError):
+    """A snapshot could not be made; nothing partial was written."""
 
 
 class QueryError(ConceptGraphError):

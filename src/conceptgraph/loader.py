@@ -273,9 +273,7 @@ def _normalise(kind: str, value: Any, pos: Pos) -> tuple[Any, tuple[Pos, str] | 
         ok = isinstance(value, list) and all(isinstance(v, str) and SLUG.match(v) for v in value)
         return (list(value), None) if ok else wrong
     if kind == "int":
-        return (
-            (value, None) if isinstance(value, int) and not isinstance(value, bool) and value > 0 else wrong
-        )
+        return (value, None) if isinstance(value, int) and not isinstance(value, bool) and value > 0 else wrong
     if kind == "bool":
         return (value, None) if isinstance(value, bool) else wrong
     if kind == "time":
@@ -379,17 +377,14 @@ def _check_references(resource: Resource, by_id: dict[str, Resource], out: _Coll
         if found is None:
             hint = difflib.get_close_matches(target, list(by_id), n=1)
             extra = f" — did you mean '{hint[0]}'?" if hint else ""
-            out.add(
-                resource.path, pos, f"'{key}' of '{resource.id}' refers to unknown resource '{target}'{extra}"
-            )
+            out.add(resource.path, pos, f"'{key}' of '{resource.id}' refers to unknown resource '{target}'{extra}")
             continue
         allowed = FIELDS[key].targets if key in FIELDS else ()
         if allowed and not any(is_a(found.type, a) for a in allowed):
             out.add(
                 resource.path,
                 pos,
-                f"'{key}' of '{resource.id}' expects a {' or '.join(allowed)}, "
-                f"but '{target}' is a {found.type}",
+                f"'{key}' of '{resource.id}' expects a {' or '.join(allowed)}, but '{target}' is a {found.type}",
             )
 
 

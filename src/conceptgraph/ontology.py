@@ -27,9 +27,7 @@ def vocabulary() -> Graph:
 def class_names() -> tuple[str, ...]:
     """The local names of the vocabulary's own classes, e.g. `Principle`."""
     graph = vocabulary()
-    names = [
-        str(c)[len(str(CG)) :] for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(str(CG))
-    ]
+    names = [str(c)[len(str(CG)) :] for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(str(CG))]
     return tuple(sorted(names))
 
 

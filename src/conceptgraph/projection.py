@@ -120,9 +120,7 @@ def _add_literals(graph: nx.MultiDiGraph, store: Store, prefix: str) -> None:
 
 def _add_edges(graph: nx.MultiDiGraph, store: Store, prefix: str) -> None:
     labels: dict[str, dict[str, str]] = {}
-    for prop, label in _rows(
-        store, "SELECT ?p ?l WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-    ):
+    for prop, label in _rows(store, "SELECT ?p ?l WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l }"):
         labels.setdefault(prop.value, {})[label.language or "da"] = label.value
     why: dict[tuple[str, str], dict[str, str]] = {}
     statements = (

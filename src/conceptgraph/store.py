@@ -59,17 +59,14 @@ class Store:
         except SyntaxError as exc:
             if _is_update(sparql):
                 raise QueryNotAllowed(
-                    "this is a SPARQL Update; the course graph is read-only — "
-                    "use SELECT, ASK, CONSTRUCT or DESCRIBE"
+                    "this is a SPARQL Update; the course graph is read-only — use SELECT, ASK, CONSTRUCT or DESCRIBE"
                 ) from None
             raise QuerySyntaxError(f"SPARQL syntax {readable_position(exc.msg, prologue_lines)}") from None
 
 
 def readable_position(message: str, lines: int = 0) -> str:
     """Rewrite pyoxigraph's 'error at L:C' as 'line L, column C', L counted after `lines` lines."""
-    return re.sub(
-        r"at (\d+):(\d+)", lambda m: f"at line {int(m[1]) - lines}, column {m[2]}", message, count=1
-    )
+    return re.sub(r"at (\d+):(\d+)", lambda m: f"at line {int(m[1]) - lines}, column {m[2]}", message, count=1)
 
 
 def _is_update(sparql: str) -> bool:

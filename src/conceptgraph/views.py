@@ -120,9 +120,7 @@ def parse_view(args: Mapping[str, str], projection: Projection) -> ViewParams:
         embed=args.get("embed") in ("1", "true"),
     )
     if params.path and graph.nodes[params.path]["cls"] != "ReflectionQuestion":
-        raise ViewError(
-            "path", f"'{params.path}' is not a reflection question; path= takes a question's slug"
-        )
+        raise ViewError("path", f"'{params.path}' is not a reflection question; path= takes a question's slug")
     if bool(params.source) != bool(params.target):
         raise ViewError("from" if params.target else "to", "from= and to= go together: give both slugs")
     return params
@@ -187,12 +185,8 @@ def _belonging(graph: nx.MultiDiGraph, slug: str) -> set[str]:
     members = set(texts) | {slug}
     for text in texts:
         members |= {u for u, _, k in graph.in_edges(text, keys=True) if k == "cg:introducedIn"}
-        members |= {
-            v for _, v, k in graph.out_edges(text, keys=True) if k in ("dcterms:creator", "cg:partOfTheme")
-        }
-    members |= {
-        u for node in list(members) for u, _, k in graph.in_edges(node, keys=True) if k == "cg:addresses"
-    }
+        members |= {v for _, v, k in graph.out_edges(text, keys=True) if k in ("dcterms:creator", "cg:partOfTheme")}
+    members |= {u for node in list(members) for u, _, k in graph.in_edges(node, keys=True) if k == "cg:addresses"}
     return members
 
 
@@ -237,9 +231,7 @@ def _connections(
         if len(found) == MAX_PATHS:
             break
     edges = {simple[a][b]["edge"] for path in found for a, b in zip(path, path[1:], strict=False)}
-    steps = [
-        [_step(graph, simple[a][b]["edge"]) for a, b in zip(path, path[1:], strict=False)] for path in found
-    ]
+    steps = [[_step(graph, simple[a][b]["edge"]) for a, b in zip(path, path[1:], strict=False)] for path in found]
     return {n for path in found for n in path}, edges, steps
 
 

@@ -11,7 +11,7 @@ from flask import Flask
 
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
-from conceptgraph.server import explore, http, pages, sparql_view, system
+from conceptgraph.server import explore, export_view, http, pages, sparql_view, system
 from conceptgraph.service import CourseService
 
 
@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql_view.bp)
     app.register_blueprint(explore.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(export_view.bp)
     app.register_blueprint(system.bp)
     return app
 

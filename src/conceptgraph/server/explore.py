@@ -21,6 +21,39 @@ from conceptgraph.vocab import sparql_prologue
 
 bp = Blueprint("explore", __name__)
 
+EXPORT_NAMES = {
+    "da": [
+        ("png", "Billede (PNG) til slides"),
+        ("pdf", "PDF til print"),
+        ("svg", "SVG"),
+        ("html", "Interaktivt kort i én fil (HTML)"),
+        ("handout", "Handout med spørgsmålene (PDF)"),
+        ("handout-md", "Handout (Markdown)"),
+        ("gexf", "Gephi (GEXF)"),
+        ("graphml", "yEd/Gephi (GraphML)"),
+        ("csv", "Regneark (CSV i zip)"),
+        ("json", "JSON"),
+        ("ttl", "RDF (Turtle)"),
+        ("jsonld", "RDF (JSON-LD)"),
+        ("nt", "RDF (N-Triples)"),
+    ],
+    "en": [
+        ("png", "Picture (PNG) for slides"),
+        ("pdf", "PDF for print"),
+        ("svg", "SVG"),
+        ("html", "Interactive map in one file (HTML)"),
+        ("handout", "Handout of the questions (PDF)"),
+        ("handout-md", "Handout (Markdown)"),
+        ("gexf", "Gephi (GEXF)"),
+        ("graphml", "yEd/Gephi (GraphML)"),
+        ("csv", "Spreadsheet (CSV in a zip)"),
+        ("json", "JSON"),
+        ("ttl", "RDF (Turtle)"),
+        ("jsonld", "RDF (JSON-LD)"),
+        ("nt", "RDF (N-Triples)"),
+    ],
+}
+
 
 def _projection() -> Projection:
     projection: Projection = current_app.extensions["conceptgraph"].projection
@@ -53,13 +86,12 @@ def map_view() -> Response | Any:
         filters=_filters(projection, lang),
         sparql=view_query(view, projection.base),
         node_labels={s: label(projection, s, lang) for s in view.nodes},
+        export_formats=EXPORT_NAMES[lang],
     )
     return Response(body, mimetype="text/html")
 
 
-def _map_data(
-    projection: Projection, params: ViewParams, settings: dict[str, Any]
-) -> tuple[View, dict[str, Any]]:
+def _map_data(projection: Projection, params: ViewParams, settings: dict[str, Any]) -> tuple[View, dict[str, Any]]:
     """The selected view and everything the page's script needs to draw it."""
     view = select(projection, params, max_nodes=settings["map_max_nodes"])
     lang = params.lang
@@ -111,9 +143,7 @@ def _filters(projection: Projection, lang: str) -> dict[str, list[tuple[str, str
         by_class.setdefault(attrs["cls"], []).append(slug)
 
     def ranked(cls: str) -> list[tuple[str, str]]:
-        slugs = sorted(
-            by_class.get(cls, []), key=lambda s: (graph.nodes[s].get("rank", 0), label(projection, s, lang))
-        )
+        slugs = sorted(by_class.get(cls, []), key=lambda s: (graph.nodes[s].get("rank", 0), label(projection, s, lang)))
         return [(s, label(projection, s, lang)) for s in slugs]
 
     return {
@@ -151,9 +181,7 @@ def api_search() -> Response:
                 "slug": slug,
                 "label": label(projection, slug, lang),
                 "kind": class_name(projection.graph.nodes[slug]["cls"], lang),
-                "url": url_for(
-                    "explore.map_view", focus=slug, depth=1, **({"lang": "en"} if lang == "en" else {})
-                ),
+                "url": url_for("explore.map_view", focus=slug, depth=1, **({"lang": "en"} if lang == "en" else {})),
             }
         )
     return jsonify(results)
@@ -194,11 +222,8 @@ def questions() -> Response:
                     "slug": question,
                     "label": label(projection, question, lang),
                     "links": links,
-                    "path_url": "/map?"
-                    + urlencode({"path": question, **({"lang": "en"} if lang == "en" else {})}),
+                    "path_url": "/map?" + urlencode({"path": question, **({"lang": "en"} if lang == "en" else {})}),
                 }
             )
-        listing.append(
-            {"slug": question_set, "label": label(projection, question_set, lang), "questions": items}
-        )
+        listing.append({"slug": question_set, "label": label(projection, question_set, lang), "questions": items})
     return Response(render_template("explore/questions.html", sets=listing), mimetype="text/html")

@@ -88,9 +88,7 @@ def openapi_document(settings: dict[str, Any]) -> dict[str, Any]:
                     "responses": {"200": _results(), **errors},
                 },
             },
-            "/update": {
-                "post": {"summary": "SPARQL Update: switched off, always 403", "responses": {"403": ERROR}}
-            },
+            "/update": {"post": {"summary": "SPARQL Update: switched off, always 403", "responses": {"403": ERROR}}},
             "/healthz": {
                 "get": {
                     "summary": "Liveness and data version",

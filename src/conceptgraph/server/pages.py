@@ -44,8 +44,7 @@ def resource(slug: str) -> Response:
         hints = search(projection, slug.replace("-", " "), limit=5)
         raise ApiError(
             404,
-            f"no resource '{slug}' in the course"
-            + (f"; perhaps: {', '.join(s for s, _ in hints)}" if hints else ""),
+            f"no resource '{slug}' in the course" + (f"; perhaps: {', '.join(s for s, _ in hints)}" if hints else ""),
         )
     media_type = media_type or _negotiate()
     if media_type is not None:

@@ -61,9 +61,7 @@ def sparql() -> Response:
             return _query_page("")
         if any(explicit_quality(t) > 0 for t in GRAPH_TYPES):
             return _service_description()
-        raise ApiError(
-            400, "no query: send one in the 'query' parameter or as an application/sparql-query body"
-        )
+        raise ApiError(400, "no query: send one in the 'query' parameter or as an application/sparql-query body")
     if request.method == "GET" and prefers_html():
         return _query_page(asked.query)
     return _answer(asked)
@@ -145,17 +143,13 @@ def _negotiate(form: str) -> str:
     if fmt:
         media_type = SHORT_NAMES.get(fmt, fmt)
         if media_type not in types:
-            raise ApiError(
-                406, f"format '{fmt}' is not offered for {form} queries; offered: {', '.join(types)}"
-            )
+            raise ApiError(406, f"format '{fmt}' is not offered for {form} queries; offered: {', '.join(types)}")
         return media_type
     if not request.headers.get("Accept"):
         return types[0]
     best = request.accept_mimetypes.best_match(types)
     if best is None:
-        raise ApiError(
-            406, f"none of the accepted media types can carry a {form} result; offered: {', '.join(types)}"
-        )
+        raise ApiError(406, f"none of the accepted media types can carry a {form} result; offered: {', '.join(types)}")
     return best
 
 

@@ -41,9 +41,7 @@ class Verdict:
     named_graphs: tuple[str, ...]
 
 
-def check_query(
-    text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tuple[str, str], ...] = ()
-) -> Verdict:
+def check_query(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tuple[str, str], ...] = ()) -> Verdict:
     """Measure, parse and judge a query. Raises QueryTooLarge, QuerySyntaxError or QueryNotAllowed.
 
     `prefixes` are the ones the endpoint predeclares, as (prefix, namespace) pairs.
@@ -53,9 +51,7 @@ def check_query(
         raise QueryTooLarge(f"the query is {size} bytes; this endpoint accepts at most {max_bytes}")
     depth = nesting_depth(text)
     if depth > max_depth:
-        raise QueryNotAllowed(
-            f"the query nests brackets {depth} deep; this endpoint accepts at most {max_depth}"
-        )
+        raise QueryNotAllowed(f"the query nests brackets {depth} deep; this endpoint accepts at most {max_depth}")
     return _judge(text, prefixes)
 
 
@@ -69,9 +65,7 @@ def _judge(text: str, predeclared: tuple[tuple[str, str], ...]) -> Verdict:
                 "this is a SPARQL Update; the query endpoint only runs SELECT, ASK, CONSTRUCT and "
                 "DESCRIBE, and updates are switched off"
             ) from None
-        raise QuerySyntaxError(
-            f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
-        ) from None
+        raise QuerySyntaxError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
     except RecursionError:
         raise QueryNotAllowed("the query is too deeply nested to parse") from None
     prologue, query = tree[0], tree[1]

@@ -63,6 +63,7 @@
   if (!data || !container || !window.vis) return;
   const lang = strings.lang;
   const details = data.details;
+  const pageBase = data.page_base || "";  // a standalone file links to the live pages
 
   function tooltip(slug) {
     const info = details[slug];
@@ -115,8 +116,8 @@
     if (info.texts.length) body.appendChild(section(strings.from_text, info.texts.map(function (t) { return t.label; }).join(", ")));
     if (info.authors.length) body.appendChild(section(strings.by, info.authors.map(function (a) { return a.label; }).join(", ")));
     if (info.note) body.appendChild(section(strings.note, info.note));
-    document.getElementById("panel-page").href = withLang("/id/" + encodeURIComponent(slug), lang);
-    document.getElementById("panel-focus").href = withLang("/map?focus=" + encodeURIComponent(slug) + "&depth=1", lang);
+    document.getElementById("panel-page").href = withLang(pageBase + "/id/" + encodeURIComponent(slug), lang);
+    document.getElementById("panel-focus").href = withLang(pageBase + "/map?focus=" + encodeURIComponent(slug) + "&depth=1", lang);
     panel.hidden = false;
   }
 
@@ -171,7 +172,7 @@
     if (params.nodes.length) { select(params.nodes[0], false); openPanel(params.nodes[0]); }
   });
   network.on("doubleClick", function (params) {
-    if (params.nodes.length) window.location.href = withLang("/map?focus=" + encodeURIComponent(params.nodes[0]) + "&depth=1", lang);
+    if (params.nodes.length) window.location.href = withLang(pageBase + "/map?focus=" + encodeURIComponent(params.nodes[0]) + "&depth=1", lang);
   });
   if (data.focus && details[data.focus]) {
     network.selectNodes([data.focus]);

@@ -1,0 +1,56 @@
+"""The RDF behind a view: every statement about its nodes that stays inside the view, with the
+reasons for its links, and a description of the snapshot itself."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from conceptgraph.export.context import Snapshot
+from conceptgraph.vocab import CG, PREFIXES, SCHEMA
+
+
+def view_query(snapshot: Snapshot) -> str:
+    """The CONSTRUCT query of the view's subgraph: its nodes' literals and types, the links among
+    them, and the statements that give their reasons."""
+    iris = " ".join(f"<{snapshot.projection.graph.nodes[n]['iri']}>" for n in snapshot.view.nodes)
+    return f"""CONSTRUCT {{ ?s ?p ?o . ?st ?sp ?so }} WHERE {{
+        VALUES ?s {{ {iris} }}
+        {{ ?s ?p ?o . FILTER(isLiteral(?o) || ?p = <{RDF.type}>) }}
+        UNION {{ VALUES ?o {{ {iris} }} ?s ?p ?o }}
+        UNION {{ VALUES ?t {{ {iris} }} ?st <{RDF.subject}> ?s ; <{RDF.object}> ?t ; ?sp ?so . }}
+    }}"""
+
+
+def view_graph(snapshot: Snapshot) -> Graph:
+    """The view's subgraph, as rdflib reads it."""
+    triples = list(snapshot.store.query(view_query(snapshot)))  # type: ignore[arg-type]
+    graph = Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    return graph
+
+
+def provenance(snapshot: Snapshot) -> Graph:
+    """The snapshot described by its own view URL."""
+    graph = Graph()
+    node = URIRef(snapshot.url)
+    facts = snapshot.provenance
+    graph.add((node, RDF.type, PROV.Entity))
+    graph.add((node, CG.dataVersion, Literal(facts["data_version"])))
+    if facts["date"]:
+        graph.add((node, DCTERMS.date, Literal(facts["date"], datatype=XSD.dateTime)))
+    graph.add((node, SCHEMA.softwareVersion, Literal(facts["tool"])))
+    graph.add((node, DCTERMS.description, Literal(f"view parameters: {facts['parameters'] or '(whole map)'}")))
+    return graph
+
+
+def to_rdf(snapshot: Snapshot, fmt: str) -> bytes:
+    """Turtle, JSON-LD or N-Triples of the view's subgraph plus the snapshot's description."""
+    graph = view_graph(snapshot) + provenance(snapshot)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    if fmt == "nt":
+        lines = sorted(graph.serialize(format="nt").splitlines())
+        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+    return graph.serialize(format=fmt, encoding="utf-8")
