@@ -45,7 +45,9 @@ SERVER_SETTINGS = {
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A real server on a free loopback port, shared by the HTTP and browser tests."""
-    running = RunningServer(tmp_path_factory.mktemp("served") / "build", SERVER_SETTINGS)
+    root = tmp_path_factory.mktemp("served")
+    running = RunningServer(root / "build", {**SERVER_SETTINGS, "snapshots_dir": str(root / "snapshots")})
+    running.snapshots_dir = root / "snapshots"
     yield running
     running.stop()
 

@@ -20,6 +20,8 @@ def free_port() -> int:
 class RunningServer:
     """`python -m conceptgraph serve` with the given settings, stopped by `stop()`."""
 
+    snapshots_dir: Path
+
     def __init__(self, build_dir: Path, settings: dict[str, str], *, own_base: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

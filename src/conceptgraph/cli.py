@@ -316,6 +316,89 @@ def export(
     click.echo(f"Wrote {output} ({fmt}, {len(snapshot.view.nodes)} nodes, view {snapshot.url}).")
 
 
+@cli.group()
+def snapshot() -> None:
+    """Named snapshots of views: save, list and compare them (folder: --dir, default snapshots/)."""
+
+
+SNAPSHOT_DIR = click.option(
+    "--dir",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("snapshots"),
+    show_default=True,
+    help="Folder that holds the snapshots.",
+)
+
+
+@snapshot.command("save")
+@click.argument("name")
+@click.option(
+    "--formats",
+    default="html,png,pdf,gexf,graphml,json,ttl,csv",
+    show_default=True,
+    help="Comma-separated formats to include (json is always included).",
+)
+@SNAPSHOT_DIR
+@view_options
+@data_options
+@click.option(
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder of an existing build (the course is built in memory if absent).",
+)
+@click.option("--public-url", default=None, help="Where the live map is served, for links and QR codes.")
+@_reports_errors
+def snapshot_save(
+    name: str,
+    formats: str,
+    root: Path,
+    data_dir: Path | None,
+    base: str | None,
+    build_dir: Path,
+    public_url: str | None,
+    **view: Any,
+) -> None:
+    """Save the view as snapshot NAME: the files and a manifest.json (never overwrites)."""
+    from conceptgraph.export.snapshots import save
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    manifest = save(root, name, _snapshot(data_dir, base, build_dir, public_url, _view_args(**view)), chosen)
+    click.echo(f"Saved snapshot {name} in {root / name}: " + ", ".join(f["file"] for f in manifest["files"]))
+
+
+@snapshot.command("list")
+@SNAPSHOT_DIR
+@_reports_errors
+def snapshot_list(root: Path) -> None:
+    """List the saved snapshots with their view and data version."""
+    from conceptgraph.export.snapshots import listing
+
+    for manifest in listing(root):
+        click.echo(
+            f"{manifest['name']}\t{manifest['view']}\tdata {manifest['data_version'][:12]}\t"
+            f"{len(manifest['files'])} files"
+        )
+
+
+@snapshot.command("diff")
+@click.argument("first")
+@click.argument("second")
+@SNAPSHOT_DIR
+@_reports_errors
+def snapshot_diff(first: str, second: str, root: Path) -> None:
+    """Nodes and edges added or removed from snapshot FIRST to SECOND."""
+    from conceptgraph.export.snapshots import diff
+
+    changes = diff(root, first, second)
+    for key, items in changes.items():
+        click.echo(f"{key.replace('_', ' ')}: {len(items)}")
+        for item in items:
+            click.echo("  " + (" ".join(item) if isinstance(item, list | tuple) else str(item)))
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli()

@@ -46,6 +46,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "why": {"da": "Hvorfor", "en": "Why"},
     "source": {"da": "Kilde", "en": "Source"},
     "legend": {"da": "Forklaring", "en": "Legend"},
+    "snapshots_title": {"da": "Gemte øjebliksbilleder", "en": "Saved snapshots"},
+    "snapshots_intro": {
+        "da": "Øjebliksbilleder gemt af underviserne med conceptgraph snapshot save.",
+        "en": "Snapshots saved by the facilitators with conceptgraph snapshot save.",
+    },
+    "snapshots_none": {"da": "Der er ingen gemte øjebliksbilleder endnu.", "en": "There are no saved snapshots yet."},
+    "live_view": {"da": "Se visningen live", "en": "See the view live"},
     "download_view": {"da": "Hent denne visning", "en": "Download this view"},
     "show_sparql": {
         "da": "Vis SPARQL-forespørgslen bag kortet",

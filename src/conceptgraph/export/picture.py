@@ -19,6 +19,7 @@ from svglib.svglib import svg2rlg
 
 from conceptgraph.errors import ExportError
 from conceptgraph.export.context import Snapshot
+from conceptgraph.layout import positions
 from conceptgraph.render import class_name, style
 
 SHAPES = {
@@ -33,6 +34,7 @@ SHAPES = {
     "text": "plaintext",
 }
 A4_LANDSCAPE = "11.0,7.4"
+PIN_SCALE = 1.6  # map pixels to points: room for the wrapped labels
 
 
 def to_picture(snapshot: Snapshot, fmt: str) -> bytes:
@@ -45,9 +47,11 @@ def to_picture(snapshot: Snapshot, fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         qr = Path(folder) / "qr.png"
         segno.make(snapshot.url, error="m").save(str(qr), scale=3, border=1)
-        source = graphviz.Source(_dot(snapshot, qr), engine="dot" if snapshot.params.path else "neato")
+        # A path reads best as Graphviz's ranked chain; any other view keeps the map's own layout.
+        pinned = not snapshot.params.path
+        source = graphviz.Source(_dot(snapshot, qr, pinned), engine="neato" if pinned else "dot")
         try:
-            rendered = source.pipe(format="svg" if fmt in ("svg", "pdf") else fmt)
+            rendered = source.pipe(format="svg" if fmt in ("svg", "pdf") else fmt, neato_no_op=2 if pinned else None)
         except graphviz.backend.ExecutableNotFound:
             raise ExportError("Graphviz is not installed: run 'apt-get install graphviz'") from None
     if fmt == "png":
@@ -99,12 +103,14 @@ def _wrapped(text: str, width: int = 24) -> str:
     return "\\n".join(_quote(line)[1:-1] for line in lines) or " "
 
 
-def _dot(snapshot: Snapshot, qr: Path) -> str:
+def _dot(snapshot: Snapshot, qr: Path, pinned: bool) -> str:
     graph = snapshot.graph
     lang = snapshot.lang
+    placed = positions(snapshot.view.nodes, snapshot.view.edges) if pinned else {}
     lines = [
         "digraph view {",
-        f'  graph [size="{A4_LANDSCAPE}", ratio=compress, overlap=prism, splines=true, outputorder=edgesfirst, '
+        f'  graph [size="{A4_LANDSCAPE}", ratio=compress, splines={"false" if pinned else "true"}, '
+        "outputorder=edgesfirst, "
         f'fontname="DejaVu Sans", rankdir=LR, labelloc=b, label=<{_caption(snapshot, qr)}>];',
         '  node [style="filled", fontname="DejaVu Sans", fontsize=12, margin="0.12,0.06"];',
         '  edge [fontname="DejaVu Sans", fontsize=9, color="#8a94a3", fontcolor="#4a5568"];',
@@ -117,7 +123,9 @@ def _dot(snapshot: Snapshot, qr: Path) -> str:
         lines.append(
             f'  {_quote(slug)} [label="{_wrapped(text)}", shape={SHAPES.get(shape, "ellipse")}, '
             f'fillcolor="{colour}", fontcolor="{"#ffffff" if dark else "#1d2430"}", '
-            f'color="{"#d49a00" if slug in marked else colour}", penwidth={3 if slug in marked else 1}];'
+            f'color="{"#d49a00" if slug in marked else colour}", penwidth={3 if slug in marked else 1}'
+            + (f', pos="{placed[slug][0] * PIN_SCALE:.1f},{-placed[slug][1] * PIN_SCALE:.1f}!"' if pinned else "")
+            + "];"
         )
     for u, v, attrs in graph.edges(data=True):
         show = (u, v, attrs["relation"]) in snapshot.view.highlight_edges or len(graph) <= 40

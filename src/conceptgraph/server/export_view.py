@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
 
 from conceptgraph.errors import ExportError
 from conceptgraph.export import FORMATS, Snapshot, export_view
+from conceptgraph.export.snapshots import MANIFEST, check_name, listing
 from conceptgraph.server.http import ApiError
 from conceptgraph.views import ViewError
 
@@ -35,6 +38,27 @@ def download(fmt: str) -> Response:
     response = Response(content, content_type=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{_safe(name)}.{extension}"'
     return response
+
+
+@bp.route("/snapshots")
+def snapshots() -> Response:
+    """The saved snapshots, each with its view and files."""
+    root = Path(current_app.extensions["conceptgraph"].settings["snapshots_dir"])
+    return Response(render_template("export/snapshots.html", snapshots=listing(root)), mimetype="text/html")
+
+
+@bp.route("/snapshots/<name>/<filename>")
+def snapshot_file(name: str, filename: str) -> Response:
+    """One file of a saved snapshot (only the files its manifest lists)."""
+    root = Path(current_app.extensions["conceptgraph"].settings["snapshots_dir"])
+    try:
+        check_name(name)
+    except ExportError as exc:
+        raise ApiError(404, str(exc)) from None
+    manifest = next((m for m in listing(root) if m["name"] == name), None)
+    if manifest is None or filename not in {f["file"] for f in manifest["files"]} | {MANIFEST}:
+        raise ApiError(404, f"no file '{filename}' in snapshot '{name}'")
+    return send_from_directory(root.resolve() / name, filename, as_attachment=True)
 
 
 def _safe(name: str) -> str:
