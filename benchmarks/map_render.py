@@ -27,19 +27,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from course_graph import write as write_graph  # noqa: E402
-from tests.server import RunningServer  # noqa: E402
+from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer  # noqa: E402
 
 VENDOR = ROOT / "web" / "static" / "vendor"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PEER_TIMEOUT_MS = 120_000
 
 
@@ -138,7 +128,7 @@ def main() -> None:
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for size in args.sizes.split(","):
             for label, cap in (("capped", 300), ("all", 1_000_000)):
                 server = server_for(size, cap, args.work / label)

@@ -15,7 +15,7 @@ from conceptgraph.assets import default_data_dir
 from conceptgraph.build import Build, compile_course
 from conceptgraph.store import Store
 from conceptgraph.vocab import DEFAULT_BASE
-from tests.server import RunningServer
+from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDES = ROOT / "docs" / "source" / "course-slides-session-1.md"
@@ -52,18 +52,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running.stop()
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
+# The reflection question whose path to theory the tests follow, and what that path holds.
+QUESTION = "netvaerkstema-og-stoej"
+QUESTION_PATH = {
+    "netvaerkstema-og-stoej",
+    "stoej",
+    "den-potentielle-organisation",
+    "tredjeordensforandring",
+    "tekst-3-aakerstroem",
+    "tekst-1-soerensen-torfing",
+    "aakerstroem",
+    "jacob-torfing",
+    "soerensen",
+}
 HOSTILE = "<img src=x onerror=alert(1)> & \"quotes\" 'æøå'"
 
 

@@ -10,6 +10,18 @@ import time
 import urllib.request
 from pathlib import Path
 
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking switches Chromium tries to reach Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def free_port() -> int:
     with socket.socket() as sock:

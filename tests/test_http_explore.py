@@ -188,3 +188,11 @@ def test_a_large_view_says_what_it_hides(hostile_server: RunningServer) -> None:
     body = fetch(f"{hostile_server.url}/map", headers=HTML).text
     assert len(map_data(body)["nodes"]) == 50
     assert "Kortet viser 50 af 182 elementer" in body
+
+
+def test_embed_view_may_be_framed_and_others_not(server: RunningServer) -> None:
+    embedded = fetch(f"{server.url}/map?focus=stoej&embed=1", headers=HTML)
+    assert "frame-ancestors *" in embedded.headers["content-security-policy"]
+    assert 'class="embed"' in embedded.text and "map-tools" not in embedded.text
+    normal = fetch(f"{server.url}/map?focus=stoej", headers=HTML)
+    assert "frame-ancestors 'self'" in normal.headers["content-security-policy"]

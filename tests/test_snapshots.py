@@ -17,8 +17,9 @@ def conceptgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_save_list_diff_and_refuse(tmp_path: Path) -> None:
     root = tmp_path / "snaps"
-    first = conceptgraph("snapshot", "save", "bason", "--text", "bason", "--formats", "png,gexf",
-                         "--dir", str(root), cwd=tmp_path)
+    first = conceptgraph(
+        "snapshot", "save", "bason", "--text", "bason", "--formats", "png,gexf", "--dir", str(root), cwd=tmp_path
+    )
     assert first.returncode == 0, first.stderr
     manifest = json.loads((root / "bason" / "manifest.json").read_text())
     assert manifest["view"] == "http://localhost:5000/map?text=bason" and len(manifest["data_version"]) == 64
@@ -27,8 +28,20 @@ def test_save_list_diff_and_refuse(tmp_path: Path) -> None:
         assert hashlib.sha256(content).hexdigest() == entry["sha256"]
     assert {f["format"] for f in manifest["files"]} == {"png", "gexf", "json"}
 
-    second = conceptgraph("snapshot", "save", "principper", "--text", "bason", "--types", "Principle",
-                          "--formats", "json", "--dir", str(root), cwd=tmp_path)
+    second = conceptgraph(
+        "snapshot",
+        "save",
+        "principper",
+        "--text",
+        "bason",
+        "--types",
+        "Principle",
+        "--formats",
+        "json",
+        "--dir",
+        str(root),
+        cwd=tmp_path,
+    )
     assert second.returncode == 0, second.stderr
     listed = conceptgraph("snapshot", "list", "--dir", str(root), cwd=tmp_path).stdout.splitlines()
     assert [line.split("\t")[0] for line in listed] == ["bason", "principper"]
@@ -46,8 +59,18 @@ def test_save_list_diff_and_refuse(tmp_path: Path) -> None:
 
 
 def test_snapshots_page_lists_and_serves_files(server: RunningServer, tmp_path: Path) -> None:
-    saved = conceptgraph("snapshot", "save", "til-slides", "--path", "netvaerkstema-og-stoej", "--formats", "png",
-                         "--dir", str(server.snapshots_dir), cwd=tmp_path)
+    saved = conceptgraph(
+        "snapshot",
+        "save",
+        "til-slides",
+        "--path",
+        "netvaerkstema-og-stoej",
+        "--formats",
+        "png",
+        "--dir",
+        str(server.snapshots_dir),
+        cwd=tmp_path,
+    )
     assert saved.returncode == 0, saved.stderr
     page = fetch(f"{server.url}/snapshots", headers={"Accept": "text/html"})
     assert page.status == 200 and "til-slides" in page.text and "til-slides.png" in page.text

@@ -11,6 +11,7 @@ from conceptgraph.server.explore import view_query
 from conceptgraph.store import Store
 from conceptgraph.views import ViewError, parse_view, search, select
 from conceptgraph.vocab import DEFAULT_BASE
+from tests.conftest import QUESTION_PATH
 
 
 @pytest.fixture(scope="module")
@@ -78,17 +79,7 @@ def test_text_author_and_theme_filters(projection: Projection) -> None:
 
 def test_path_from_question_to_theory_texts_and_authors(projection: Projection) -> None:
     shown = view(projection, path="netvaerkstema-og-stoej")
-    assert set(shown.nodes) == {
-        "netvaerkstema-og-stoej",
-        "stoej",
-        "den-potentielle-organisation",
-        "tredjeordensforandring",
-        "tekst-3-aakerstroem",
-        "tekst-1-soerensen-torfing",
-        "aakerstroem",
-        "jacob-torfing",
-        "soerensen",
-    }
+    assert set(shown.nodes) == QUESTION_PATH
     assert ("netvaerkstema-og-stoej", "stoej", "cg:addresses") in shown.highlight_edges
     reasons = [step.rationale.get("da") for step in shown.paths[0] if step.relation == "cg:addresses"]
     assert len(reasons) == 4 and all(reasons)

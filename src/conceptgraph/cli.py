@@ -247,6 +247,21 @@ def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def snapshot_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Everything that chooses a snapshot: the view, the data, the build and where it links to."""
+    command = click.option("--public-url", default=None, help="Where the live map is served, for links and QR codes.")(
+        command
+    )
+    command = click.option(
+        "--build-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_OUT,
+        show_default=True,
+        help="Folder of an existing build (the course is built in memory if absent).",
+    )(command)
+    return view_options(data_options(command))
+
+
 def _view_args(**given: Any) -> dict[str, str]:
     names = {"source": "from", "target": "to"}
     return {names.get(k, k): str(v) for k, v in given.items() if v not in (None, "")}
@@ -288,16 +303,7 @@ def _snapshot(
     required=True,
     help="File to write (written whole or not at all).",
 )
-@view_options
-@data_options
-@click.option(
-    "--build-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder of an existing build (the course is built in memory if absent).",
-)
-@click.option("--public-url", default=None, help="Where the live map is served, for links and QR codes.")
+@snapshot_options
 @_reports_errors
 def export(
     fmt: str,
@@ -340,16 +346,7 @@ SNAPSHOT_DIR = click.option(
     help="Comma-separated formats to include (json is always included).",
 )
 @SNAPSHOT_DIR
-@view_options
-@data_options
-@click.option(
-    "--build-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder of an existing build (the course is built in memory if absent).",
-)
-@click.option("--public-url", default=None, help="Where the live map is served, for links and QR codes.")
+@snapshot_options
 @_reports_errors
 def snapshot_save(
     name: str,

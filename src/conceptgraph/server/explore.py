@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from conceptgraph.describe import details, label, neighbour_summary, text_of
 from conceptgraph.projection import Projection
 from conceptgraph.render import class_name, legend, network_data
-from conceptgraph.server.http import ApiError
+from conceptgraph.server.http import CSP, ApiError
 from conceptgraph.server.i18n import language
 from conceptgraph.views import View, ViewError, ViewParams, parse_view, search, select
 from conceptgraph.vocab import sparql_prologue
@@ -88,7 +88,13 @@ def map_view() -> Response | Any:
         node_labels={s: label(projection, s, lang) for s in view.nodes},
         export_formats=EXPORT_NAMES[lang],
     )
-    return Response(body, mimetype="text/html")
+    response = Response(body, mimetype="text/html")
+    if params.embed:  # the course platform and slide tools frame embedded views
+        ancestors = service.settings["embed_ancestors"]
+        response.headers["Content-Security-Policy"] = CSP.replace(
+            "frame-ancestors 'self'", f"frame-ancestors {ancestors}"
+        )
+    return response
 
 
 def _map_data(projection: Projection, params: ViewParams, settings: dict[str, Any]) -> tuple[View, dict[str, Any]]:
