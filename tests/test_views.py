@@ -145,3 +145,14 @@ def test_the_view_query_selects_exactly_the_edges_shown(projection: Projection, 
     prefix = f"{DEFAULT_BASE}id/"
     found = sorted((row["s"].value[len(prefix) :], row["o"].value[len(prefix) :]) for row in result)
     assert found == sorted((u, v) for u, v, _ in shown.edges)
+
+
+def test_very_large_views_get_a_linear_grid_by_class() -> None:
+    nodes = [f"n{i}" for i in range(1500)]
+    groups = {n: ("Concept" if i % 3 else "Text") for i, n in enumerate(nodes)}
+    placed = positions(nodes, [], groups)
+    assert placed == positions(list(reversed(nodes)), [], groups)
+    assert len(set(placed.values())) == 1500
+    concepts_x = {placed[n][0] for n in nodes if groups[n] == "Concept"}
+    texts_x = {placed[n][0] for n in nodes if groups[n] == "Text"}
+    assert max(concepts_x) < min(texts_x)  # one block per class, side by side

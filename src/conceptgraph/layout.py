@@ -12,10 +12,17 @@ import networkx as nx
 SEED = 7
 SPACING = 110.0
 KAMADA_KAWAI_UP_TO = 120
+# A force layout costs O(n²) per round: beyond this, an overview grid grouped by class (linear time).
+FORCE_LAYOUT_UP_TO = 1000
 
 
-def positions(nodes: list[str], edges: Iterable[tuple[str, str, str]]) -> dict[str, tuple[float, float]]:
-    """Pixel positions for the nodes of a view (deterministic for the same nodes and edges)."""
+def positions(
+    nodes: list[str], edges: Iterable[tuple[str, str, str]], groups: dict[str, str] | None = None
+) -> dict[str, tuple[float, float]]:
+    """Pixel positions for the nodes of a view (deterministic for the same nodes and edges).
+
+    `groups` (node → class) arranges very large views as one block per class.
+    """
     if not nodes:
         return {}
     graph = nx.Graph()
@@ -23,6 +30,8 @@ def positions(nodes: list[str], edges: Iterable[tuple[str, str, str]]) -> dict[s
     graph.add_edges_from(sorted({tuple(sorted((u, v))) for u, v, _ in edges if u != v}))
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
+    if len(nodes) > FORCE_LAYOUT_UP_TO:
+        return _grid_by_group(sorted(nodes), groups or {})
     if len(nodes) <= KAMADA_KAWAI_UP_TO:
         # Evens out distances: the small views people read closely get no overlapping nodes.
         start = nx.spring_layout(graph, seed=SEED)
@@ -31,3 +40,22 @@ def positions(nodes: list[str], edges: Iterable[tuple[str, str, str]]) -> dict[s
         raw = nx.spring_layout(graph, k=1.6 / math.sqrt(len(nodes)), iterations=120, seed=SEED)
     scale = SPACING * math.sqrt(len(nodes))
     return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
+
+
+def _grid_by_group(nodes: list[str], groups: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Blocks of nodes, one per group, each a square grid, side by side in rows."""
+    blocks: dict[str, list[str]] = {}
+    for node in nodes:
+        blocks.setdefault(groups.get(node, ""), []).append(node)
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    width = SPACING * math.sqrt(len(nodes)) * 1.5
+    for _, members in sorted(blocks.items()):
+        side = math.ceil(math.sqrt(len(members)))
+        if x and x + side * SPACING > width:
+            x, y, row_height = 0.0, y + row_height + 2 * SPACING, 0.0
+        for index, node in enumerate(members):
+            placed[node] = (x + (index % side) * SPACING, y + (index // side) * SPACING * 0.6)
+        x += (side + 2) * SPACING
+        row_height = max(row_height, math.ceil(len(members) / side) * SPACING * 0.6)
+    return placed

@@ -119,7 +119,7 @@ def network_data(projection: Projection, view: View) -> dict[str, Any]:
     lang = view.params.lang
     graph = projection.graph
     net = Network(directed=True)
-    placed = positions(view.nodes, view.edges)
+    placed = positions(view.nodes, view.edges, {n: projection.graph.nodes[n]["cls"] for n in view.nodes})
     for slug in view.nodes:
         attrs = graph.nodes[slug]
         colour, shape, *_ = style(attrs["cls"])

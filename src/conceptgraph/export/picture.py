@@ -106,7 +106,11 @@ def _wrapped(text: str, width: int = 24) -> str:
 def _dot(snapshot: Snapshot, qr: Path, pinned: bool) -> str:
     graph = snapshot.graph
     lang = snapshot.lang
-    placed = positions(snapshot.view.nodes, snapshot.view.edges) if pinned else {}
+    placed = (
+        positions(snapshot.view.nodes, snapshot.view.edges, {n: a["cls"] for n, a in snapshot.graph.nodes(data=True)})
+        if pinned
+        else {}
+    )
     lines = [
         "digraph view {",
         f'  graph [size="{A4_LANDSCAPE}", ratio=compress, splines={"false" if pinned else "true"}, '
