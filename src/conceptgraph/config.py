@@ -70,6 +70,7 @@ SETTINGS = {
         Setting(
             "public_url", "http://localhost:5000", "Where the service is reached; exports from the CLI link there.", str
         ),
+        Setting("update_token", None, "A secret that switches SPARQL Update on for requests bearing it.", str),
         Setting("embed_ancestors", "*", "Sites allowed to frame `&embed=1` views (CSP frame-ancestors).", str),
         Setting("snapshots_dir", "snapshots", "Folder of named snapshots listed at /snapshots.", str),
         Setting("map_max_nodes", 300, "Most nodes the map draws; larger views say what they hide.", _positive(int)),

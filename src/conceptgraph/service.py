@@ -77,6 +77,14 @@ class CourseService:
                 self._memo.popitem(last=False)
         return value
 
+    def applied_update(self, update: str) -> None:
+        """Apply an update the workers applied to the in-process store too, and forget derived views."""
+        self.store.engine.update(update)
+        self.__dict__.pop("projection", None)
+        with self._memo_lock:
+            self._memo.clear()
+        self.graphs = _graph_sizes(self.store)
+
     def close(self) -> None:
         self.pool.close()
 

@@ -88,7 +88,25 @@ def openapi_document(settings: dict[str, Any]) -> dict[str, Any]:
                     "responses": {"200": _results(), **errors},
                 },
             },
-            "/update": {"post": {"summary": "SPARQL Update: switched off, always 403", "responses": {"403": ERROR}}},
+            "/update": {
+                "post": {
+                    "summary": "SPARQL Update, only with the operator's token (Authorization: Bearer); else 403",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/sparql-update": {"schema": {"type": "string"}},
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["update"],
+                                    "properties": {"update": {"type": "string"}},
+                                }
+                            },
+                        },
+                    },
+                    "responses": {"204": {"description": "Applied"}, "400": ERROR, "403": ERROR, "503": ERROR},
+                }
+            },
             "/healthz": {
                 "get": {
                     "summary": "Liveness and data version",

@@ -6,6 +6,7 @@ comes back in the negotiated media type. Updates are refused: the endpoint is re
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -14,17 +15,20 @@ from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
 from conceptgraph.server.http import ApiError, explicit_quality, prefers_html
 from conceptgraph.sparql.examples import examples
 from conceptgraph.sparql.formats import GRAPH_TYPES, SHORT_NAMES, content_type, offered
-from conceptgraph.sparql.guard import QueryTooLarge, Verdict, check_query
+from conceptgraph.sparql.guard import QueryTooLarge, Verdict, check_query, check_update
 from conceptgraph.sparql.pool import PoolBusy, QueryTimeout, WorkerCrashed
 from conceptgraph.sparql.service_description import describe_service
-from conceptgraph.sparql.worker import Dataset, Task
+from conceptgraph.sparql.worker import Dataset, Task, UpdateTask
 from conceptgraph.vocab import query_prefixes, sparql_prologue
 
 bp = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
-UPDATE_OFF = "SPARQL Update is switched off: this endpoint is read-only"
+UPDATE_OFF = (
+    "SPARQL Update is switched off: this endpoint is read-only unless the operator sets "
+    "CONCEPTGRAPH_UPDATE_TOKEN and the request brings it"
+)
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -69,8 +73,44 @@ def sparql() -> Response:
 
 @bp.route("/update", methods=["GET", "POST"])
 def update() -> Response:
-    """Updates are off: answered with 403 whatever is sent."""
-    raise ApiError(403, UPDATE_OFF)
+    """SPARQL Update, only with the configured token (`Authorization: Bearer …`); 403 otherwise.
+
+    Applied to every worker and the views at once; kept in memory (a rebuild starts afresh).
+    """
+    service = current_app.extensions["conceptgraph"]
+    token = service.settings["update_token"]
+    if not token or request.method != "POST":
+        raise ApiError(403, UPDATE_OFF)
+    if not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
+        raise ApiError(403, "SPARQL Update needs the configured credential: send 'Authorization: Bearer <token>'")
+    if request.mimetype == FORM:
+        texts = request.form.getlist("update")
+    elif request.mimetype == "application/sparql-update":
+        texts = [request.get_data(as_text=True)]
+    else:
+        raise ApiError(
+            415, f"unsupported Content-Type '{request.content_type}'; send {FORM} or application/sparql-update"
+        )
+    if len(texts) != 1:
+        raise ApiError(400, "send exactly one 'update'")
+    settings = service.settings
+    try:
+        check_update(texts[0], max_bytes=settings["max_query_bytes"], max_depth=settings["max_nesting"])
+    except QueryTooLarge as exc:
+        raise ApiError(413, str(exc)) from None
+    except (QuerySyntaxError, QueryNotAllowed) as exc:
+        raise ApiError(400, str(exc)) from None
+    try:
+        replies = service.pool.broadcast(
+            UpdateTask(texts[0]), timeout=settings["query_timeout"], wait=settings["pool_wait"]
+        )
+    except (QueryTimeout, PoolBusy) as exc:
+        raise ApiError(503, str(exc)) from None
+    failed = [r for r in replies if "error" in r]
+    if failed:
+        raise ApiError(400, failed[0]["message"])
+    service.applied_update(texts[0])
+    return Response(status=204)
 
 
 def _read_request() -> ProtocolRequest:

@@ -83,6 +83,28 @@ def _judge(text: str, predeclared: tuple[tuple[str, str], ...]) -> Verdict:
     return Verdict(FORMS[query.name], tuple(default), tuple(named))
 
 
+def check_update(text: str, *, max_bytes: int, max_depth: int) -> None:
+    """Measure and parse an update; refuse LOAD and SERVICE, which would reach files or servers."""
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise QueryTooLarge(f"the update is {size} bytes; this endpoint accepts at most {max_bytes}")
+    if nesting_depth(text) > max_depth:
+        raise QueryNotAllowed(f"the update nests brackets deeper than {max_depth}")
+    try:
+        tree = parseUpdate(text)
+    except ParseException as exc:
+        raise QuerySyntaxError(
+            f"SPARQL Update syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise QueryNotAllowed("the update is too deeply nested to parse") from None
+    names = {node.name for node in _nodes(tree)}
+    if "Load" in names:
+        raise QueryNotAllowed("LOAD is not allowed: this endpoint never reads files or other servers")
+    if "ServiceGraphPattern" in names:
+        raise QueryNotAllowed("SERVICE is not allowed: this endpoint never contacts other servers")
+
+
 def _is_update(text: str) -> bool:
     try:
         parseUpdate(text)

@@ -83,6 +83,26 @@ class WorkerPool:
         self._idle.put(worker)
         return reply
 
+    def broadcast(self, task: Any, *, timeout: float, wait: float) -> list[dict[str, Any]]:
+        """Send `task` to every worker, holding all of them so no query sees half an update."""
+        held: list[_Worker] = []
+        try:
+            for _ in range(len(self._workers)):
+                held.append(self._idle.get(timeout=wait))
+            replies = []
+            for worker in held:
+                worker.conn.send(task)
+            for worker in held:
+                if not worker.conn.poll(timeout):
+                    raise QueryTimeout(f"a worker did not apply the update within {timeout:g} s")
+                replies.append(worker.conn.recv())
+            return replies
+        except queue.Empty:
+            raise PoolBusy(f"all query workers are busy (waited {wait:g} s); try again shortly") from None
+        finally:
+            for worker in held:
+                self._idle.put(worker)
+
     def close(self) -> None:
         """Stop every worker."""
         self._closed = True

@@ -71,6 +71,23 @@ def run_task(store: ox.Store, task: Task) -> dict[str, Any]:
     return {"body": written.body, "rows": written.rows, "truncated": written.truncated}
 
 
+@dataclass(frozen=True)
+class UpdateTask:
+    """A checked SPARQL Update, applied to every worker's copy of the data."""
+
+    update: str
+
+
+def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
+    try:
+        store.update(task.update)
+    except SyntaxError as exc:
+        return {"error": "syntax", "message": f"SPARQL Update syntax {readable_position(exc.msg)}"}
+    except (OSError, ValueError) as exc:
+        return {"error": "engine", "message": f"the update failed: {exc}"}
+    return {"updated": True}
+
+
 def serve(conn: Connection, source: str) -> None:
     """Worker main loop: load the store, report ready, then answer tasks until the pipe closes."""
     sandboxed = cut_network()
@@ -81,4 +98,4 @@ def serve(conn: Connection, source: str) -> None:
             task = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(run_task(store, task))
+        conn.send(run_update(store, task) if isinstance(task, UpdateTask) else run_task(store, task))
