@@ -194,8 +194,17 @@ def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_di
 )
 @click.option("--host", default=None, help="Address to listen on (default: CONCEPTGRAPH_HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (default: CONCEPTGRAPH_PORT or 5000).")
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    metavar="URL",
+    help="Serve what this store holds (oxigraph:PATH) instead of building the YAML course.",
+)
 @_reports_errors
-def serve(data_dir: Path | None, base: str | None, out_dir: Path, host: str | None, port: int | None) -> None:
+def serve(
+    data_dir: Path | None, base: str | None, out_dir: Path, host: str | None, port: int | None, store_url: str | None
+) -> None:
     """Build the course if needed and serve it over HTTP (SPARQL endpoint and pages)."""
     import waitress
 
@@ -205,6 +214,8 @@ def serve(data_dir: Path | None, base: str | None, out_dir: Path, host: str | No
     overrides = {"build_dir": str(out_dir), "base_iri": setting("base_iri", base)}
     if data_dir is not None:
         overrides["data_dir"] = str(_data_dir(data_dir))
+    if store_url is not None:
+        overrides["store"] = store_url
     if host is not None:
         overrides["host"] = host
     if port is not None:
@@ -320,6 +331,41 @@ def export(
     snapshot = _snapshot(data_dir, base, build_dir, public_url, _view_args(**view))
     write_atomically(export_view(snapshot, fmt), output)
     click.echo(f"Wrote {output} ({fmt}, {len(snapshot.view.nodes)} nodes, view {snapshot.url}).")
+
+
+@cli.command()
+@click.option("--store", "store_url", required=True, metavar="URL", help="Where to load: oxigraph:PATH (on disk).")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_options
+@click.option("--graph", metavar="IRI", help="Named graph for triple files (default: <base>graph/<file name>).")
+@click.option("--replace", is_flag=True, help="Empty each target graph before loading into it.")
+@_reports_errors
+def load(
+    store_url: str, files: tuple[Path, ...], data_dir: Path | None, base: str | None, graph: str | None, replace: bool
+) -> None:
+    """Load RDF files (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD, .gz too) or the YAML course
+    (--data) into a store, one transaction per file."""
+    import tempfile
+
+    from conceptgraph.build import TRIG_NAME, compile_course, serialise
+    from conceptgraph.errors import StoreError
+    from conceptgraph.loading import load_file
+    from conceptgraph.store import Store
+
+    if store_url == "memory:":
+        raise StoreError("a memory: store holds nothing once this command ends; load into oxigraph:PATH")
+    base_iri = setting("base_iri", base)
+    store = Store.open(store_url)
+    sources = list(files)
+    with tempfile.TemporaryDirectory() as folder:
+        if data_dir is not None or not files:
+            course = Path(folder) / TRIG_NAME
+            course.write_bytes(serialise(compile_course(_data_dir(data_dir), base_iri))[TRIG_NAME])
+            sources.insert(0, course)
+        total = sum(
+            load_file(store, path, graph=graph, base=base_iri, replace=replace, report=click.echo) for path in sources
+        )
+    click.echo(f"{store_url} now holds {len(store)} triples ({total:+d}).")
 
 
 @cli.group()

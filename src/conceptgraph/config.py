@@ -61,6 +61,7 @@ SETTINGS = {
         Setting("data_dir", None, "Folder of course YAML files (default: the built-in course).", str),
         Setting("build_dir", "build", "Folder the built dataset is read from and written to.", str),
         Setting("dataset", None, "Serve this TriG or N-Quads file instead of building the YAML course.", str),
+        Setting("store", None, "Serve what this store holds (oxigraph:PATH) instead of building the YAML course.", str),
         Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", _positive(float)),
         Setting("max_rows", 10_000, "Rows (or triples) a query result may hold.", _positive(int)),
         Setting("max_query_bytes", 65_536, "Largest query or request body, in bytes.", _positive(int)),

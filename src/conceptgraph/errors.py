@@ -4,6 +4,7 @@
      ├── DataError           the YAML course data is malformed or inconsistent (one or more problems)
      ├── BuildError          a build could not be written
      ├── ExportError         a view could not be exported (format, empty view, Graphviz, output path)
+     ├── StoreError          a store URL is wrong, or its store cannot be opened or loaded
      └── QueryError
           ├── QuerySyntaxError   the SPARQL does not parse (with line and column)
           └── QueryNotAllowed    the query parses but is not a read-only query form
@@ -47,6 +48,10 @@ class BuildError(ConceptGraphError):
 
 class ExportError(ConceptGraphError):
     """A snapshot could not be made; nothing partial was written."""
+
+
+class StoreError(ConceptGraphError):
+    """A store cannot be opened or loaded; the message says which and why."""
 
 
 class QueryError(ConceptGraphError):

@@ -40,7 +40,9 @@ class CourseService:
     @classmethod
     def start(cls, settings: dict[str, Any]) -> CourseService:
         """Build the course if needed, load it, and start the query workers."""
-        if settings["dataset"]:
+        if settings["store"]:
+            source, version = settings["store"], ""
+        elif settings["dataset"]:
             source = Path(settings["dataset"])
             version = hashlib.sha256(source.read_bytes()).hexdigest()
         else:
@@ -48,9 +50,9 @@ class CourseService:
             build_dir = Path(settings["build_dir"])
             source = ensure_build(data_dir, build_dir, settings["base_iri"])
             version = json.loads((build_dir / INFO_NAME).read_text(encoding="utf-8"))["data_version"]
-        store = Store.from_file(source)
+        store = Store.from_source(str(source))
         pool = WorkerPool(str(source), settings["query_workers"])
-        service = cls(settings, store, pool, version, _graph_sizes(store))
+        service = cls(settings, store, pool, version or _stored_version(store), _graph_sizes(store))
         _ = service.projection  # built now, so the first visitor does not wait for it
         return service
 
@@ -87,6 +89,13 @@ class CourseService:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _stored_version(store: Store) -> str:
+    """The data version a loaded course build records about itself, or a note that there is none."""
+    rows = store.query("SELECT ?v WHERE { ?d <https://w3id.org/conceptgraph/vocab#dataVersion> ?v } LIMIT 1")
+    found = [row["v"].value for row in cast(ox.QuerySolutions, rows)]
+    return found[0] if found else "unversioned store"
 
 
 def _graph_sizes(store: Store) -> dict[str, int]:

@@ -7,13 +7,16 @@ where this choice is measured against rdflib's own engine.
 
 from __future__ import annotations
 
+import fcntl
 import re
+import weakref
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
+from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError, StoreError
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -21,8 +24,10 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 class Store:
     """A read-only course graph that answers SPARQL queries."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, lock: IO[str] | None = None) -> None:
         self._store = store
+        if lock is not None:  # held for the store's lifetime (see `_lock_beside`), released with it
+            weakref.finalize(self, lock.close)
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Store:
@@ -30,6 +35,38 @@ class Store:
         store = ox.Store()
         store.load(dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         return cls(store)
+
+    @classmethod
+    def open(cls, url: str, *, read_only: bool = False) -> Store:
+        """The store a URL names: `memory:` (empty, in process) or `oxigraph:PATH` (on disk).
+
+        Raises StoreError for an unknown URL, a missing store (read-only), or a store another
+        process holds.
+        """
+        if url == "memory:":
+            return cls(ox.Store())
+        if not url.startswith("oxigraph:") or not url[len("oxigraph:") :]:
+            raise StoreError(f"store URL {url!r} is not understood: use memory: or oxigraph:PATH")
+        path = Path(url[len("oxigraph:") :])
+        if read_only and not path.is_dir():
+            raise StoreError(f"there is no store at {path}: load data into it first (conceptgraph load --store {url})")
+        lock = _lock_beside(path, shared=read_only)
+        try:
+            return cls(ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)), lock)
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the store at {path} is open in another process; stop that process "
+                    "(a server or a load) or use another path"
+                ) from None
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+
+    @classmethod
+    def from_source(cls, source: str) -> Store:
+        """A store URL (read-only) or a dataset file, as the service and its workers are given it."""
+        if source.startswith(("oxigraph:", "memory:")):
+            return cls.open(source, read_only=True)
+        return cls.from_file(Path(source))
 
     @classmethod
     def from_file(cls, path: Path) -> Store:
@@ -62,6 +99,20 @@ class Store:
                     "this is a SPARQL Update; the course graph is read-only — use SELECT, ASK, CONSTRUCT or DESCRIBE"
                 ) from None
             raise QuerySyntaxError(f"SPARQL syntax {readable_position(exc.msg, prologue_lines)}") from None
+
+
+def _lock_beside(path: Path, *, shared: bool) -> IO[str]:
+    """An advisory lock next to an on-disk store: readers (a server and its workers) share it, a
+    writer (a load) needs it alone. RocksDB itself does not stop a writer while readers are open."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(f"{path}.lock", "a+")  # noqa: SIM115 - kept open as long as the store is
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        what = "being loaded" if shared else "open in another process (a server or a load)"
+        raise StoreError(f"the store at {path} is {what}; wait for it or stop it, or use another path") from None
+    return handle
 
 
 def readable_position(message: str, lines: int = 0) -> str:

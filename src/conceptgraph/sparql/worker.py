@@ -12,7 +12,6 @@ import ctypes
 import os
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -91,7 +90,7 @@ def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
 def serve(conn: Connection, source: str) -> None:
     """Worker main loop: load the store, report ready, then answer tasks until the pipe closes."""
     sandboxed = cut_network()
-    store = Store.from_file(Path(source)).engine
+    store = Store.from_source(source).engine
     conn.send({"ready": True, "sandboxed": sandboxed, "pid": os.getpid(), "triples": len(store)})
     while True:
         try:
