@@ -26,6 +26,18 @@ from conceptgraph.vocab import sparql_prologue
 DEFAULT_OUT = Path("build")
 
 
+def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The build folder option, with the help a command needs."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_OUT,
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn ConceptGraphError into a message and exit code 2, never a traceback."""
 
@@ -90,14 +102,7 @@ def cli() -> None:
 
 @cli.command()
 @data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder to write dataset.trig, course.ttl and build.json into.",
-)
+@out_option("Folder to write dataset.trig, course.ttl and build.json into.")
 @_reports_errors
 def build(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
     """Compile the YAML course into a validated RDF dataset (written atomically)."""
@@ -128,14 +133,7 @@ def validate(data_dir: Path | None, base: str | None) -> None:
 
 @cli.command()
 @data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder of an existing build to read (built in memory if absent).",
-)
+@out_option("Folder of an existing build to read (built in memory if absent).")
 @_reports_errors
 def stats(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
     """Count resources per class and links per type."""
@@ -157,14 +155,7 @@ def stats(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
     help="Output format; json is SPARQL 1.1 Query Results JSON.",
 )
 @data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder of an existing build to read (built in memory if absent).",
-)
+@out_option("Folder of an existing build to read (built in memory if absent).")
 @_reports_errors
 def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_dir: Path) -> None:
     """Run a SPARQL query; the default graph is the union of all named graphs.
@@ -184,14 +175,7 @@ def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_di
 
 @cli.command()
 @data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder of the build to serve (built first when missing or stale).",
-)
+@out_option("Folder of the build to serve (built first when missing or stale).")
 @click.option("--host", default=None, help="Address to listen on (default: CONCEPTGRAPH_HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (default: CONCEPTGRAPH_PORT or 5000).")
 @click.option(
