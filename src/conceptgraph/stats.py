@@ -39,6 +39,3 @@ def format_stats(stats: dict[str, list[tuple[str, int]]], triples: int) -> str:
         width = max((len(name) for name, _ in rows), default=0)
         lines += ["", title] + [f"  {name.ljust(width)}  {count:>5}" for name, count in rows]
     return "\n".join(lines) + "\n"
-
-
-__all__ = ["course_stats", "format_stats"]
