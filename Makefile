@@ -21,6 +21,7 @@ test: $(BIN)/conceptgraph lint
 lint: $(BIN)/conceptgraph
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
 
 format: $(BIN)/conceptgraph
 	$(BIN)/ruff format src tests benchmarks

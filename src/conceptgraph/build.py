@@ -130,10 +130,10 @@ def write_build(build: Build, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         staged = []
         for name, content in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
-            staged.append((Path(tmp), out_dir / name))
+            staged.append((Path(temporary), out_dir / name))
         for tmp, final in staged:
             os.replace(tmp, final)
     except OSError as exc:

@@ -152,7 +152,7 @@ def _read_file(document: Any, source: SourceFile, resources: list[Resource], out
         out.add(path, Pos(1, 1), "expected a mapping with 'sections:' at the top of the file")
         return source
     _check_keys(document, FILE_KEYS, ("sections",), "the file", path, out)
-    title = document.get("title") if isinstance(document.get("title"), str) else source.graph
+    title = str(document["title"]) if isinstance(document.get("title"), str) else source.graph
     default_text = document.get("text")
     if default_text is not None and not (isinstance(default_text, str) and SLUG.match(default_text)):
         out.add(path, document.value_pos["text"], f"'text' expects {EXPECTED['ref']}, got {default_text!r}")
@@ -226,7 +226,7 @@ def _read_resource(
         ok = False
     if not ok:
         return None
-    resource = Resource(rid, rtype, path, item.start, source.graph, heading, None)
+    resource = Resource(str(rid), str(rtype), path, item.start, source.graph, heading, None)
     for key, value in item.items():
         if key in FIELDS:
             _read_field(resource, key, value, item.value_pos[key], out)

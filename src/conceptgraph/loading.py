@@ -10,7 +10,7 @@ import gzip
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -39,6 +39,10 @@ def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
     return FORMATS[suffix], gzipped
 
 
+def _open(path: Path, gzipped: bool) -> IO[bytes]:
+    return cast(IO[bytes], gzip.open(path, "rb")) if gzipped else path.open("rb")
+
+
 def load_file(
     store: Store,
     path: Path,
@@ -56,9 +60,8 @@ def load_file(
     if replace and target is not None and engine.contains_named_graph(target):
         engine.remove_graph(target)
     before, start = len(engine), time.perf_counter()
-    opener: Callable[..., IO[bytes]] = gzip.open if gzipped else open
     try:
-        with opener(path, "rb") as handle:
+        with _open(path, gzipped) as handle:
             engine.load(handle, format=fmt, to_graph=target)
     except SyntaxError as exc:
         raise StoreError(f"{path}: {readable_position(str(exc.msg))}; nothing from this file was loaded") from None

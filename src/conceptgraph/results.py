@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from conceptgraph.errors import QueryError
-from conceptgraph.store import QueryResult
+from conceptgraph.store import QueryResult, serialised
 from conceptgraph.vocab import DEFAULT_BASE, PREFIXES
 
 TABLE_FORMATS = {
@@ -39,7 +39,7 @@ def render(result: QueryResult, fmt: str, *, base: str = DEFAULT_BASE) -> bytes:
                 f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or DESCRIBE "
                 f"query gives a graph: use {', '.join(['table', *GRAPH_FORMATS])}"
             )
-        return result.serialize(format=GRAPH_FORMATS[fmt])
+        return serialised(result.serialize(format=GRAPH_FORMATS[fmt]))
     if fmt in GRAPH_FORMATS:
         raise QueryError(
             f"--format {fmt} is for CONSTRUCT and DESCRIBE; this query gives a table: "
@@ -50,7 +50,7 @@ def render(result: QueryResult, fmt: str, *, base: str = DEFAULT_BASE) -> bytes:
             return b"true\n" if bool(result) else b"false\n"
         names = [v.value for v in result.variables]
         return _table(names, [[solution[n] for n in names] for solution in result], base)
-    return result.serialize(format=TABLE_FORMATS[fmt])
+    return serialised(result.serialize(format=TABLE_FORMATS[fmt]))
 
 
 def compact(term: object, base: str = DEFAULT_BASE) -> str:

@@ -26,7 +26,7 @@ def course_stats(store: Store, base: str) -> dict[str, list[tuple[str, int]]]:
     prologue = sparql_prologue() + f"PREFIX id: <{base}id/>\n"
     found = {}
     for key, query in (("classes", CLASS_COUNTS), ("links", LINK_COUNTS)):
-        rows = store.query(prologue + query)
+        rows = store.select(prologue + query)
         found[key] = [(compact(row[0], base), int(row[1].value)) for row in rows]
     return found
 

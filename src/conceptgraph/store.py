@@ -16,7 +16,7 @@ from typing import IO
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError, StoreError
+from conceptgraph.errors import QueryError, QueryNotAllowed, QuerySyntaxError, StoreError
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -81,6 +81,20 @@ class Store:
         """The Oxigraph store itself, for the query workers, which need its dataset options."""
         return self._store
 
+    def select(self, sparql: str) -> ox.QuerySolutions:
+        """Run a SELECT query; raises QueryError if the text is another form."""
+        result = self.query(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return result
+
+    def construct(self, sparql: str) -> ox.QueryTriples:
+        """Run a CONSTRUCT or DESCRIBE query; raises QueryError if the text is another form."""
+        result = self.query(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return result
+
     def __len__(self) -> int:
         return len(self._store)
 
@@ -99,6 +113,13 @@ class Store:
                     "this is a SPARQL Update; the course graph is read-only — use SELECT, ASK, CONSTRUCT or DESCRIBE"
                 ) from None
             raise QuerySyntaxError(f"SPARQL syntax {readable_position(exc.msg, prologue_lines)}") from None
+
+
+def serialised(data: bytes | None) -> bytes:
+    """pyoxigraph's serialisers return None only when told to write a file; we always ask for bytes."""
+    if data is None:
+        raise TypeError("expected the serialised bytes, got None")
+    return data
 
 
 def _lock_beside(path: Path, *, shared: bool) -> IO[str]:

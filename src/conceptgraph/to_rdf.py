@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
@@ -84,22 +85,22 @@ def _emit(g: Graph, resource: Resource, base: str) -> None:
         _reify_address(g, node, resource.id, link, base)
 
 
-def _objects(key: str, value: object, base: str) -> list[URIRef | Literal]:
+def _objects(key: str, value: Any, base: str) -> list[URIRef | Literal]:
     kind = FIELDS[key].kind
     if kind == "langmap":
-        return [Literal(text, lang=lang) for lang, text in value.items()]  # type: ignore[union-attr]
+        return [Literal(text, lang=lang) for lang, text in value.items()]
     if kind in ("text", "texts"):
         return [Literal(v, lang="da") for v in (value if isinstance(value, list) else [value])]
     if kind == "ref":
         return [resource_iri(base, str(value))]
     if kind in ("refs", "addresses"):
-        ids = [v["to"] if isinstance(v, dict) else v for v in value]  # type: ignore[union-attr]
+        ids = [v["to"] if isinstance(v, dict) else v for v in value]
         return [resource_iri(base, i) for i in ids]
     datatype = {"int": XSD.integer, "bool": XSD.boolean, "time": XSD.time, "monthday": XSD.gMonthDay}
     return [Literal(value, datatype=datatype.get(kind))]
 
 
-def _reify_address(g: Graph, question: URIRef, qid: str, link: dict, base: str) -> None:  # type: ignore[type-arg]
+def _reify_address(g: Graph, question: URIRef, qid: str, link: dict[str, Any], base: str) -> None:
     """State why the question addresses its target, on an rdf:Statement with a stable IRI."""
     statement = URIRef(f"{base}id/{qid}/addresses/{link['to']}")
     g.add((statement, RDF.type, RDF.Statement))

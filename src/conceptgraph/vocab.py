@@ -10,16 +10,19 @@ SCHEMA = Namespace("https://schema.org/")
 DEFAULT_BASE = "https://w3id.org/conceptgraph/"
 
 PREFIXES: dict[str, Namespace] = {
-    "cg": CG,
-    "dcterms": DCTERMS,
-    "foaf": FOAF,
-    "owl": OWL,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "xsd": XSD,
+    prefix: Namespace(str(namespace))
+    for prefix, namespace in (
+        ("cg", CG),
+        ("dcterms", DCTERMS),
+        ("foaf", FOAF),
+        ("owl", OWL),
+        ("prov", PROV),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("schema", SCHEMA),
+        ("skos", SKOS),
+        ("xsd", XSD),
+    )
 }
 
 

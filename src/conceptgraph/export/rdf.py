@@ -8,6 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from conceptgraph.export.context import Snapshot
+from conceptgraph.store import serialised
 from conceptgraph.vocab import CG, PREFIXES, SCHEMA
 
 
@@ -28,8 +29,8 @@ def view_graph(snapshot: Snapshot) -> Graph:
     join several large VALUES blocks slowly (30 s for 5,000 nodes), single lookups take a second."""
     iris = {snapshot.projection.graph.nodes[n]["iri"] for n in snapshot.view.nodes}
     values = " ".join(f"<{iri}>" for iri in sorted(iris))
-    about = snapshot.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
-    reasons = snapshot.store.query(
+    about = snapshot.store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+    reasons = snapshot.store.construct(
         f"CONSTRUCT {{ ?st ?sp ?so . ?st <{RDF.object}> ?t }} WHERE {{ VALUES ?s {{ {values} }} "
         f"?st <{RDF.subject}> ?s ; <{RDF.object}> ?t ; ?sp ?so }}"
     )
@@ -37,13 +38,13 @@ def view_graph(snapshot: Snapshot) -> Graph:
         t
         for t in about
         if not isinstance(t.object, ox.NamedNode) or t.object.value in iris or t.predicate.value == str(RDF.type)
-    ]  # type: ignore[union-attr]
-    statements = list(reasons)  # type: ignore[arg-type]
+    ]
+    statements = list(reasons)
     inside = {t.subject for t in statements if t.predicate.value == str(RDF.object) and t.object.value in iris}
     kept += [t for t in statements if t.subject in inside]
     triples = kept
     graph = Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    graph.parse(data=serialised(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8"), format="nt")
     return graph
 
 

@@ -6,10 +6,11 @@ button restores it exactly; the page's script only draws and navigates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from conceptgraph.describe import details, label, neighbour_summary, text_of
 from conceptgraph.projection import Projection
@@ -109,12 +110,13 @@ def _map_data(projection: Projection, params: ViewParams, settings: dict[str, An
     return view, data
 
 
-def _search_redirect(projection: Projection, query: str) -> Response:
+def _search_redirect(projection: Projection, query: str) -> ResponseReturnValue:
     found = search(projection, query, limit=1)
     args = {k: v for k, v in request.args.items() if k != "q"}
     if not found:
         raise ApiError(404, f"nothing in the course matches '{query}'")
-    return redirect(url_for("explore.map_view", focus=found[0][0], depth=args.pop("depth", "1"), **args))
+    args.setdefault("depth", "1")
+    return redirect(url_for("explore.map_view", focus=found[0][0], **cast(dict[str, Any], args)))
 
 
 def _explanations(projection: Projection, view: Any) -> list[list[dict[str, str]]]:
@@ -140,6 +142,11 @@ def _explanations(projection: Projection, view: Any) -> list[list[dict[str, str]
             )
         paths.append(steps)
     return paths
+
+
+def _lang_arg(lang: str) -> dict[str, str]:
+    """The URL parameter that keeps English pages English (Danish needs none)."""
+    return {"lang": "en"} if lang == "en" else {}
 
 
 def _filters(projection: Projection, lang: str) -> dict[str, list[tuple[str, str]]]:
@@ -187,7 +194,7 @@ def api_search() -> Response:
                 "slug": slug,
                 "label": label(projection, slug, lang),
                 "kind": class_name(projection.graph.nodes[slug]["cls"], lang),
-                "url": url_for("explore.map_view", focus=slug, depth=1, **({"lang": "en"} if lang == "en" else {})),
+                "url": url_for("explore.map_view", focus=slug, depth=1, **cast(dict[str, Any], _lang_arg(lang))),
             }
         )
     return jsonify(results)

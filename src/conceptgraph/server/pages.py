@@ -17,6 +17,7 @@ from conceptgraph.render import legend, network_data
 from conceptgraph.server.http import ApiError, explicit_quality
 from conceptgraph.server.i18n import language
 from conceptgraph.sparql.formats import GRAPH_TYPES, content_type
+from conceptgraph.store import serialised
 from conceptgraph.views import parse_view, search, select
 
 bp = Blueprint("pages", __name__)
@@ -67,8 +68,7 @@ def _describe(service: Any, slug: str, media_type: str) -> bytes:
     query = f"""CONSTRUCT {{ {iri} ?p ?o . ?s ?q {iri} . ?st ?sp ?so }} WHERE {{
         {{ {iri} ?p ?o }} UNION {{ ?s ?q {iri} }}
         UNION {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {iri} ; ?sp ?so }} }}"""
-    triples = list(service.store.query(query))
-    return ox.serialize(triples, format=GRAPH_TYPES[media_type])
+    return serialised(ox.serialize(list(service.store.construct(query)), format=GRAPH_TYPES[media_type]))
 
 
 def _page(projection: Any, slug: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -207,10 +208,10 @@ def _time_limit(configured: float) -> float:
     return min(value, configured)
 
 
-def _run(task: Task, timeout: float, wait: float) -> dict:  # type: ignore[type-arg]
+def _run(task: Task, timeout: float, wait: float) -> dict[str, Any]:
     service = current_app.extensions["conceptgraph"]
     try:
-        reply: dict = service.pool.run(task, timeout=timeout, wait=wait)  # type: ignore[type-arg]
+        reply: dict[str, Any] = service.pool.run(task, timeout=timeout, wait=wait)
     except QueryTimeout as exc:
         raise ApiError(503, str(exc)) from None
     except PoolBusy as exc:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 
 from conceptgraph import __version__
 from conceptgraph.server.openapi import openapi_document
@@ -11,9 +14,9 @@ bp = Blueprint("system", __name__)
 
 
 @bp.route("/")
-def home() -> Response:
+def home() -> ResponseReturnValue:
     """The front door is the concept map."""
-    return redirect(url_for("explore.map_view", **request.args))
+    return redirect(url_for("explore.map_view", **cast(dict[str, Any], request.args.to_dict())))
 
 
 @bp.route("/healthz")

@@ -12,9 +12,14 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from conceptgraph.store import serialised
+
+T = TypeVar("T")
 
 TABLE_TYPES = {
     "application/sparql-results+json": "json",
@@ -73,24 +78,26 @@ class Written:
     truncated: bool
 
 
-def write_result(result: object, media_type: str, max_rows: int) -> Written:
+def write_result(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, media_type: str, max_rows: int
+) -> Written:
     """Serialise a pyoxigraph query result in `media_type`, keeping at most `max_rows` rows."""
     if isinstance(result, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.JSON if TABLE_TYPES[media_type] == "json" else ox.QueryResultsFormat.XML
         if TABLE_TYPES[media_type] in ("csv", "tsv"):
             return Written(f"_askResult\n{str(bool(result)).lower()}\n".encode(), 1, False)
-        return Written(result.serialize(format=fmt), 1, False)
+        return Written(serialised(result.serialize(format=fmt)), 1, False)
     if isinstance(result, ox.QueryTriples):
         triples, truncated = _take(result, max_rows)
-        return Written(ox.serialize(triples, format=GRAPH_TYPES[media_type]), len(triples), truncated)
-    names = [v.value for v in result.variables]  # type: ignore[attr-defined]
-    rows, truncated = _take(result, max_rows)  # type: ignore[arg-type]
+        return Written(serialised(ox.serialize(triples, format=GRAPH_TYPES[media_type])), len(triples), truncated)
+    names = [v.value for v in result.variables]
+    rows, truncated = _take(result, max_rows)
     writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[TABLE_TYPES[media_type]]
     return Written(writer(names, rows, truncated, max_rows), len(rows), truncated)
 
 
-def _take(items: Iterable[object], limit: int) -> tuple[list[object], bool]:
-    taken = []
+def _take(items: Iterable[T], limit: int) -> tuple[list[T], bool]:
+    taken: list[T] = []
     for item in items:
         if len(taken) == limit:
             return taken, True
@@ -112,11 +119,8 @@ def _json_term(term: object) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
-def _json(names: list[str], rows: list[object], truncated: bool, limit: int) -> bytes:
-    bindings = [
-        {n: _json_term(row[n]) for n in names if row[n] is not None}  # type: ignore[index]
-        for row in rows
-    ]
+def _json(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
+    bindings = [{n: _json_term(row[n]) for n in names if row[n] is not None} for row in rows]
     document: dict[str, object] = {"head": {"vars": names}, "results": {"bindings": bindings}}
     if truncated:
         document["truncated"] = True
@@ -133,29 +137,25 @@ def _xml_term(term: object) -> str:
     return f"<{kind}>{value}</{kind}>"
 
 
-def _xml(names: list[str], rows: list[object], truncated: bool, limit: int) -> bytes:
+def _xml(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
     out += [f"<variable name={quoteattr(n)}/>" for n in names]
     if truncated:
         out.append(f'<link href="#truncated-after-{limit}-rows"/>')
     out += ["</head>", "<results>"]
     for row in rows:
-        cells = [
-            f"<binding name={quoteattr(n)}>{_xml_term(row[n])}</binding>"  # type: ignore[index]
-            for n in names
-            if row[n] is not None  # type: ignore[index]
-        ]
+        cells = [f"<binding name={quoteattr(n)}>{_xml_term(row[n])}</binding>" for n in names if row[n] is not None]
         out.append("<result>" + "".join(cells) + "</result>")
     out += ["</results>", "</sparql>"]
     return "\n".join(out).encode("utf-8")
 
 
-def _csv(names: list[str], rows: list[object], truncated: bool, limit: int) -> bytes:
+def _csv(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
     for row in rows:
-        writer.writerow([_plain(row[n]) for n in names])  # type: ignore[index]
+        writer.writerow([_plain(row[n]) for n in names])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -163,8 +163,8 @@ def _plain(term: object) -> str:
     return "" if term is None else term.value  # type: ignore[attr-defined]
 
 
-def _tsv(names: list[str], rows: list[object], truncated: bool, limit: int) -> bytes:
+def _tsv(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
     lines = ["\t".join(f"?{n}" for n in names)]
     for row in rows:
-        lines.append("\t".join("" if row[n] is None else str(row[n]) for n in names))  # type: ignore[index]
+        lines.append("\t".join("" if row[n] is None else str(row[n]) for n in names))
     return ("\n".join(lines) + "\n").encode("utf-8")
