@@ -333,13 +333,15 @@ def load(
 
     from conceptgraph.build import TRIG_NAME, compile_course, serialise
     from conceptgraph.errors import StoreError
-    from conceptgraph.loading import load_file
+    from conceptgraph.loading import load_file, remove_staging
     from conceptgraph.store import Store
 
     if store_url == "memory:":
         raise StoreError("a memory: store holds nothing once this command ends; load into oxigraph:PATH")
     base_iri = setting("base_iri", base)
     store = Store.open(store_url)
+    if remove_staging(store):
+        click.echo("removed what an unfinished earlier load left behind")
     sources = list(files)
     with tempfile.TemporaryDirectory() as folder:
         if data_dir is not None or not files:

@@ -1,21 +1,24 @@
 """Load RDF files into a store: Turtle, TriG, N-Triples, N-Quads, RDF/XML and JSON-LD, gzip or not.
 
-Each file is loaded in one transaction, so a file that does not parse leaves its graph as it was.
-Triple files go into a named graph (given, or `<base>graph/<file name>`); quad files keep theirs.
+Loading streams (memory stays flat with file size) into staging graphs, then swaps them in with
+one update, so each file is one transaction: a file that does not parse, or a load killed half-way,
+leaves the graphs it targets as they were. A killed load leaves only staging graphs, which the
+next load removes and a server refuses to start on. Triple files go into a named graph (given, or
+`<base>graph/<file name>`); quad files keep their graphs.
 """
 
 from __future__ import annotations
 
 import gzip
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
 import pyoxigraph as ox
 
 from conceptgraph.errors import StoreError
-from conceptgraph.store import Store, readable_position
+from conceptgraph.store import STAGING, Store, readable_position
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -43,6 +46,39 @@ def _open(path: Path, gzipped: bool) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "rb")) if gzipped else path.open("rb")
 
 
+def remove_staging(store: Store) -> int:
+    """Drop what killed loads left behind; return how many staging graphs there were."""
+    leftovers = [g for g in store.engine.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith(STAGING)]
+    for graph in leftovers:
+        store.engine.remove_graph(graph)
+    return len(leftovers)
+
+
+def _staged(quads: Iterator[ox.Quad], default: str, seen: set[str]) -> Iterator[ox.Quad]:
+    """Each quad moved into the staging twin of its graph (triples without one: into `default`)."""
+    for quad in quads:
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else default
+        seen.add(graph)
+        yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(graph + STAGING))
+
+
+def _swap_in(engine: ox.Store, graphs: list[str], *, replace: bool) -> None:
+    """Make the staged graphs live in one transaction. Replacing uses SPARQL MOVE (atomic, but
+    RocksDB moves ~30,000 triples/s); adding copies with one `extend` transaction (~2× faster)."""
+    if not graphs:
+        return
+    if replace:
+        engine.update(" ; ".join(f"MOVE SILENT GRAPH <{g}{STAGING}> TO <{g}>" for g in graphs))
+        return
+    engine.extend(
+        ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(g))
+        for g in graphs
+        for q in engine.quads_for_pattern(None, None, None, ox.NamedNode(g + STAGING))
+    )
+    for g in graphs:  # what is left is only staging: harmless, and removed by the next load
+        engine.remove_graph(ox.NamedNode(g + STAGING))
+
+
 def load_file(
     store: Store,
     path: Path,
@@ -55,21 +91,26 @@ def load_file(
     """Load one file; return how many triples the store gained. Raises StoreError naming the line."""
     fmt, gzipped = format_of(path)
     stem = Path(path.stem).stem if gzipped else path.stem
-    target = None if fmt in QUAD_FORMATS and graph is None else ox.NamedNode(graph or f"{base}graph/{stem}")
+    default = graph or f"{base}graph/{stem}"
     engine = store.engine
-    if replace and target is not None and engine.contains_named_graph(target):
-        engine.remove_graph(target)
-    before, start = len(engine), time.perf_counter()
+    before, start, seen = len(engine), time.perf_counter(), set[str]()
     try:
         with _open(path, gzipped) as handle:
-            engine.load(handle, format=fmt, to_graph=target)
+            if graph is None and fmt in QUAD_FORMATS:  # each quad to its own graph's staging twin
+                engine.bulk_extend(_staged(ox.parse(handle, format=fmt), default, seen))
+            else:  # one target graph: the engine streams it in natively
+                engine.bulk_load(handle, format=fmt, to_graph=ox.NamedNode(default + STAGING))
+                seen.add(default)
     except SyntaxError as exc:
+        remove_staging(store)
         raise StoreError(f"{path}: {readable_position(str(exc.msg))}; nothing from this file was loaded") from None
     except (OSError, EOFError) as exc:
+        remove_staging(store)
         raise StoreError(f"{path}: cannot read it: {exc}") from None
+    _swap_in(engine, sorted(seen), replace=replace)
     gained = len(engine) - before
     seconds = time.perf_counter() - start
-    where = f"<{target.value}>" if target is not None else "its own graphs"
+    where = ", ".join(f"<{g}>" for g in sorted(seen)) or "nothing (empty file)"
     report(
         f"loaded {gained} triples from {path} into {where} in {seconds:.1f} s ({gained / max(seconds, 1e-6):,.0f}/s)"
     )

@@ -19,6 +19,8 @@ from rdflib import Dataset
 from conceptgraph.errors import QueryError, QueryNotAllowed, QuerySyntaxError, StoreError
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+# Suffix of the graphs a load streams into before it swaps them in (see loading.py).
+STAGING = "#conceptgraph-staging"
 
 
 class Store:
@@ -52,7 +54,7 @@ class Store:
             raise StoreError(f"there is no store at {path}: load data into it first (conceptgraph load --store {url})")
         lock = _lock_beside(path, shared=read_only)
         try:
-            return cls(ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)), lock)
+            store = cls(ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)), lock)
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
@@ -60,6 +62,14 @@ class Store:
                     "(a server or a load) or use another path"
                 ) from None
             raise StoreError(f"cannot open the store at {path}: {exc}") from None
+        if read_only and any(
+            g.value.endswith(STAGING) for g in store.engine.named_graphs() if isinstance(g, ox.NamedNode)
+        ):
+            raise StoreError(
+                f"the store at {path} holds an unfinished load (was it stopped?); run the same "
+                "conceptgraph load again, which removes the remains and loads afresh"
+            )
+        return store
 
     @classmethod
     def from_source(cls, source: str) -> Store:
