@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-import pyoxigraph as ox
 
 from conceptgraph.ontology import superclasses
 from conceptgraph.store import Store
@@ -65,9 +64,7 @@ def project(store: Store, base: str) -> Projection:
 
 
 def _rows(store: Store, query: str) -> list[tuple[Any, ...]]:
-    result = store.query(query)
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError("the projection expects SELECT queries")
+    result = store.select(query)
     names = [v.value for v in result.variables]
     return [tuple(solution[n] for n in names) for solution in result]
 

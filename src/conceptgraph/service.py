@@ -12,9 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
-
-import pyoxigraph as ox
+from typing import Any
 
 from conceptgraph.assets import default_data_dir
 from conceptgraph.build import INFO_NAME, ensure_build
@@ -93,11 +91,11 @@ class CourseService:
 
 def _stored_version(store: Store) -> str:
     """The data version a loaded course build records about itself, or a note that there is none."""
-    rows = store.query("SELECT ?v WHERE { ?d <https://w3id.org/conceptgraph/vocab#dataVersion> ?v } LIMIT 1")
-    found = [row["v"].value for row in cast(ox.QuerySolutions, rows)]
+    rows = store.select("SELECT ?v WHERE { ?d <https://w3id.org/conceptgraph/vocab#dataVersion> ?v } LIMIT 1")
+    found = [row["v"].value for row in rows]
     return found[0] if found else "unversioned store"
 
 
 def _graph_sizes(store: Store) -> dict[str, int]:
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    return {row["g"].value: int(row["n"].value) for row in cast(ox.QuerySolutions, rows)}
+    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    return {row["g"].value: int(row["n"].value) for row in rows}

@@ -41,8 +41,8 @@ class Snapshot:
     ) -> Snapshot:
         """Select the view that `args` (the map's URL parameters) describe. Raises ViewError."""
         view = select(projection, parse_view(args, projection), max_nodes=max_nodes)
-        rows = store.query("SELECT ?t WHERE { ?d <http://www.w3.org/ns/prov#generatedAtTime> ?t } LIMIT 1")
-        dates = [row["t"].value for row in rows]  # type: ignore[union-attr]
+        rows = store.select("SELECT ?t WHERE { ?d <http://www.w3.org/ns/prov#generatedAtTime> ?t } LIMIT 1")
+        dates = [row["t"].value for row in rows]
         return cls(projection, view, store, public_url.rstrip("/"), data_version, dates[0] if dates else "")
 
     @property
