@@ -33,9 +33,3 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(export_view.bp)
     app.register_blueprint(system.bp)
     return app
-
-
-def service_of(app: Flask) -> CourseService:
-    """The CourseService an app was created with."""
-    service: CourseService = app.extensions["conceptgraph"]
-    return service
