@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from conceptgraph.build import Build, compile_course
 from conceptgraph.store import Store
 from conceptgraph.vocab import DEFAULT_BASE
 from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
+from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDES = ROOT / "docs" / "source" / "course-slides-session-1.md"
@@ -42,12 +45,48 @@ SERVER_SETTINGS = {
 }
 
 
+# Every HTTP and browser test runs once per backend: the course in memory, on disk, and on a
+# Virtuoso server. The answers must be the same on each.
+BACKENDS = ["memory", "oxigraph", "sparql"]
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso with a throwaway database (skipped locally, failed in CI, when missing)."""
+    running = Virtuoso(tmp_path_factory.mktemp("virtuoso"), time_limit=int(SERVER_SETTINGS["query_timeout"]))
+    yield running
+    running.stop()
+
+
+def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    """`conceptgraph load --store URL --replace` with the built-in course (so loading it again
+    leaves one copy); returns what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "conceptgraph", "load", "--store", store_url, "--replace"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A real server on a free loopback port, shared by the HTTP and browser tests."""
-    root = tmp_path_factory.mktemp("served")
-    running = RunningServer(root / "build", {**SERVER_SETTINGS, "snapshots_dir": str(root / "snapshots")})
+    root = tmp_path_factory.mktemp(f"served-{request.param}")
+    settings = {**SERVER_SETTINGS, "snapshots_dir": str(root / "snapshots")}
+    if request.param == "oxigraph":
+        settings["store"] = f"oxigraph:{root / 'store'}"
+        load_course(settings["store"], root)
+    elif request.param == "sparql":
+        remote: Virtuoso = request.getfixturevalue("virtuoso")
+        load_course(remote.store_url, root, remote.credentials)
+        settings["store"] = f"sparql:{remote.query_url}"
+    running = RunningServer(root / "build", settings)
     running.snapshots_dir = root / "snapshots"
+    running.backend = request.param
     yield running
     running.stop()
 

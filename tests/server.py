@@ -33,13 +33,21 @@ class RunningServer:
     """`python -m conceptgraph serve` with the given settings, stopped by `stop()`."""
 
     snapshots_dir: Path
+    backend = "memory"
 
-    def __init__(self, build_dir: Path, settings: dict[str, str], *, own_base: bool = False) -> None:
+    def __init__(
+        self,
+        build_dir: Path,
+        settings: dict[str, str],
+        *,
+        own_base: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         if own_base:  # resource IRIs are this server's own URLs, so they dereference here
             settings = {**settings, "base_iri": f"{self.url}/"}
-        env = {**os.environ, **{f"CONCEPTGRAPH_{k.upper()}": v for k, v in settings.items()}}
+        env = {**os.environ, **(env or {}), **{f"CONCEPTGRAPH_{k.upper()}": v for k, v in settings.items()}}
         self.log = build_dir.parent / f"server-{self.port}.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(

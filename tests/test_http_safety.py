@@ -57,12 +57,19 @@ def listener() -> Iterator[Listener]:
     running.close()
 
 
+def stopped(server: RunningServer) -> int:
+    """The status of a query past the time limit: 503 from our workers, 504 from a remote server."""
+    return 504 if server.backend == "sparql" else 503
+
+
 def test_an_expensive_query_is_stopped_and_its_worker_replaced(server: RunningServer) -> None:
     replaced = fetch(f"{server.url}/healthz").json()["query_workers_replaced"]
     reply = ask(server, EXPENSIVE, timeout="1")
-    assert reply.status == 503
+    assert reply.status == stopped(server)
     assert "time limit of 1 s" in reply.json()["error"]
     assert ask(server, "ASK { id:stoej ?p ?o }").json()["boolean"] is True
+    if server.backend == "sparql":
+        return  # the remote server ran the query: there is no worker of ours to replace
     deadline = time.monotonic() + 30
     while fetch(f"{server.url}/healthz").json()["query_workers_replaced"] == replaced:
         assert time.monotonic() < deadline, "the killed worker was never replaced"
@@ -71,7 +78,7 @@ def test_an_expensive_query_is_stopped_and_its_worker_replaced(server: RunningSe
 
 def test_a_request_cannot_raise_the_time_limit(server: RunningServer) -> None:
     reply = ask(server, EXPENSIVE, timeout="999")
-    assert reply.status == 503
+    assert reply.status == stopped(server)
     assert f"time limit of {SERVER_SETTINGS['query_timeout']} s" in reply.json()["error"]
 
 
@@ -82,8 +89,8 @@ def test_the_server_answers_others_while_a_query_runs(server: RunningServer) -> 
         assert not slow.done()
         answers = [ask(server, "ASK { id:stoej a cg:Concept }").json()["boolean"] for _ in range(5)]
         assert fetch(f"{server.url}/healthz").status == 200
-        assert not slow.done(), "cheap requests should have been answered while the slow one ran"
-        assert slow.result().status == 503
+        assert not slow.done(), f"cheap requests should have been answered while the slow one ran: {slow.result().text}"
+        assert slow.result().status == stopped(server)
     assert answers == [True] * 5
 
 

@@ -24,6 +24,8 @@ from conceptgraph.stats import course_stats, format_stats
 from conceptgraph.vocab import sparql_prologue
 
 DEFAULT_OUT = Path("build")
+# Seconds one request of a load to a remote store may take (a batch, or the final swap).
+REMOTE_LOAD_TIMEOUT = 600.0
 
 
 def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -183,7 +185,7 @@ def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_di
     "store_url",
     default=None,
     metavar="URL",
-    help="Serve what this store holds (oxigraph:PATH) instead of building the YAML course.",
+    help="Serve what this store holds (oxigraph:PATH or sparql:QUERY_URL) instead of building the YAML course.",
 )
 @_reports_errors
 def serve(
@@ -318,7 +320,13 @@ def export(
 
 
 @cli.command()
-@click.option("--store", "store_url", required=True, metavar="URL", help="Where to load: oxigraph:PATH (on disk).")
+@click.option(
+    "--store",
+    "store_url",
+    required=True,
+    metavar="URL",
+    help="Where to load: oxigraph:PATH (on disk) or sparql:QUERY_URL;update=URL[;gsp=URL] (a SPARQL server).",
+)
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @data_options
 @click.option("--graph", metavar="IRI", help="Named graph for triple files (default: <base>graph/<file name>).")
@@ -334,12 +342,18 @@ def load(
     from conceptgraph.build import TRIG_NAME, compile_course, serialise
     from conceptgraph.errors import StoreError
     from conceptgraph.loading import load_file, remove_staging
-    from conceptgraph.store import Store
+    from conceptgraph.remote import SCHEME, RemoteStore
+    from conceptgraph.store import GraphStore, Store
 
     if store_url == "memory:":
-        raise StoreError("a memory: store holds nothing once this command ends; load into oxigraph:PATH")
+        raise StoreError("a memory: store holds nothing once this command ends; load into oxigraph:PATH or sparql:URL")
     base_iri = setting("base_iri", base)
-    store = Store.open(store_url)
+    store: GraphStore
+    if store_url.startswith(SCHEME):
+        prefixes = setting("graphs") or (base_iri,)
+        store = RemoteStore.open(store_url, prefixes=prefixes, timeout=REMOTE_LOAD_TIMEOUT)
+    else:
+        store = Store.open(store_url)
     if remove_staging(store):
         click.echo("removed what an unfinished earlier load left behind")
     sources = list(files)

@@ -38,6 +38,13 @@ def _positive(kind: Callable[[str], float | int]) -> Callable[[str], Any]:
     return parse
 
 
+def _iri_prefixes(value: str) -> tuple[str, ...]:
+    prefixes = tuple(value.split())
+    if not prefixes or not all(p.startswith(("http://", "https://", "urn:")) for p in prefixes):
+        raise ValueError("space-separated IRI prefixes, like https://example.org/course/")
+    return prefixes
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ValueError("a port number from 1 to 65535")
@@ -61,7 +68,19 @@ SETTINGS = {
         Setting("data_dir", None, "Folder of course YAML files (default: the built-in course).", str),
         Setting("build_dir", "build", "Folder the built dataset is read from and written to.", str),
         Setting("dataset", None, "Serve this TriG or N-Quads file instead of building the YAML course.", str),
-        Setting("store", None, "Serve what this store holds (oxigraph:PATH) instead of building the YAML course.", str),
+        Setting(
+            "store",
+            None,
+            "Serve what this store holds (oxigraph:PATH or sparql:URL) instead of building the YAML course.",
+            str,
+        ),
+        Setting(
+            "graphs",
+            None,
+            "On a sparql: store, IRI prefixes (space-separated) of the named graphs that make up the "
+            "dataset (default: the base IRI).",
+            _iri_prefixes,
+        ),
         Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", _positive(float)),
         Setting("max_rows", 10_000, "Rows (or triples) a query result may hold.", _positive(int)),
         Setting("max_query_bytes", 65_536, "Largest query or request body, in bytes.", _positive(int)),

@@ -5,6 +5,8 @@
      ├── BuildError          a build could not be written
      ├── ExportError         a view could not be exported (format, empty view, Graphviz, output path)
      ├── StoreError          a store URL is wrong, or its store cannot be opened or loaded
+ │    ├── StoreUnavailable   a remote SPARQL server is down or refused a request (HTTP 502)
+ │    └── StoreTimeout       a remote SPARQL server did not answer in time (HTTP 504)
      └── QueryError
           ├── QuerySyntaxError   the SPARQL does not parse (with line and column)
           └── QueryNotAllowed    the query parses but is not a read-only query form
@@ -52,6 +54,14 @@ class ExportError(ConceptGraphError):
 
 class StoreError(ConceptGraphError):
     """A store cannot be opened or loaded; the message says which and why."""
+
+
+class StoreUnavailable(StoreError):
+    """A remote SPARQL server could not be reached, or refused or failed a request."""
+
+
+class StoreTimeout(StoreError):
+    """A remote SPARQL server did not answer within the time limit."""
 
 
 class QueryError(ConceptGraphError):

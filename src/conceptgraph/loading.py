@@ -5,20 +5,28 @@ one update, so each file is one transaction: a file that does not parse, or a lo
 leaves the graphs it targets as they were. A killed load leaves only staging graphs, which the
 next load removes and a server refuses to start on. Triple files go into a named graph (given, or
 `<base>graph/<file name>`); quad files keep their graphs.
+
+A remote store (`sparql:`) gets the same staging and swap, through its Graph Store Protocol
+endpoint (or SPARQL Update) in batches. Batches are separate requests, so a blank node that
+spans two of them would become two; remote loads therefore replace blank nodes with Skolem IRIs
+(RDF 1.1 Concepts §3.5), unique to the load.
 """
 
 from __future__ import annotations
 
 import gzip
 import time
+import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from conceptgraph.errors import StoreError
-from conceptgraph.store import STAGING, Store, readable_position
+from conceptgraph.remote import RemoteStore
+from conceptgraph.store import STAGING, GraphStore, Store, readable_position, serialised
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -31,6 +39,7 @@ FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
 QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+REMOTE_BATCH = 20_000  # triples per request to a remote store
 
 
 def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
@@ -46,11 +55,22 @@ def _open(path: Path, gzipped: bool) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "rb")) if gzipped else path.open("rb")
 
 
-def remove_staging(store: Store) -> int:
+def remove_staging(store: GraphStore) -> int:
     """Drop what killed loads left behind; return how many staging graphs there were."""
-    leftovers = [g for g in store.engine.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith(STAGING)]
+    if isinstance(store, RemoteStore):
+        rows = store.fetch(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRENDS(STR(?g), "{STAGING}")) }}',
+            default_graphs=(),
+            named_graphs=None,
+        )
+        found = [row["g"].value for row in cast(ox.QuerySolutions, rows)]
+        if found:
+            store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in found))
+        return len(found)
+    engine = cast(Store, store).engine
+    leftovers = [g for g in engine.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith(STAGING)]
     for graph in leftovers:
-        store.engine.remove_graph(graph)
+        engine.remove_graph(graph)
     return len(leftovers)
 
 
@@ -60,6 +80,50 @@ def _staged(quads: Iterator[ox.Quad], default: str, seen: set[str]) -> Iterator[
         graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else default
         seen.add(graph)
         yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(graph + STAGING))
+
+
+def _stage_locally(
+    engine: ox.Store, handle: IO[bytes], fmt: ox.RdfFormat, default: str, seen: set[str], *, quads: bool
+) -> None:
+    if quads and fmt in QUAD_FORMATS:  # each quad to its own graph's staging twin
+        engine.bulk_extend(_staged(ox.parse(handle, format=fmt), default, seen))
+    else:  # one target graph: the engine streams it in natively
+        engine.bulk_load(handle, format=fmt, to_graph=ox.NamedNode(default + STAGING))
+        seen.add(default)
+
+
+def _send_staged(store: RemoteStore, quads: Iterator[ox.Quad], default: str, seen: set[str], genid: str) -> None:
+    """Post the quads to their staging graphs on the server, REMOTE_BATCH triples at a time."""
+    skolem = f"{genid}{uuid.uuid4()}-"
+    batch: defaultdict[str, list[ox.Triple]] = defaultdict(list)
+    size = 0
+    for quad in _staged(quads, default, seen):
+        batch[quad.graph_name.value].append(  # type: ignore[union-attr]  # _staged names every graph
+            ox.Triple(_named(quad.subject, skolem), quad.predicate, _named(quad.object, skolem))
+        )
+        size += 1
+        if size == REMOTE_BATCH:
+            _post(store, batch)
+            batch, size = defaultdict(list), 0
+    _post(store, batch)
+
+
+def _named(term: Any, skolem: str) -> Any:
+    return ox.NamedNode(skolem + term.value) if isinstance(term, ox.BlankNode) else term
+
+
+def _post(store: RemoteStore, batch: dict[str, list[ox.Triple]]) -> None:
+    for graph, triples in batch.items():
+        store.post_triples(graph, serialised(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
+
+
+def _swap_in_remote(store: RemoteStore, graphs: list[str], *, replace: bool) -> None:
+    """Make the staged graphs live with one update request."""
+    verb = "MOVE" if replace else "ADD"
+    steps = [f"{verb} SILENT GRAPH <{g}{STAGING}> TO GRAPH <{g}>" for g in graphs]
+    steps += [f"DROP SILENT GRAPH <{g}{STAGING}>" for g in graphs if not replace]
+    if steps:
+        store.update(" ; ".join(steps))
 
 
 def _swap_in(engine: ox.Store, graphs: list[str], *, replace: bool) -> None:
@@ -80,7 +144,7 @@ def _swap_in(engine: ox.Store, graphs: list[str], *, replace: bool) -> None:
 
 
 def load_file(
-    store: Store,
+    store: GraphStore,
     path: Path,
     *,
     graph: str | None,
@@ -92,23 +156,22 @@ def load_file(
     fmt, gzipped = format_of(path)
     stem = Path(path.stem).stem if gzipped else path.stem
     default = graph or f"{base}graph/{stem}"
-    engine = store.engine
-    before, start, seen = len(engine), time.perf_counter(), set[str]()
+    before, start, seen = len(store), time.perf_counter(), set[str]()
     try:
         with _open(path, gzipped) as handle:
-            if graph is None and fmt in QUAD_FORMATS:  # each quad to its own graph's staging twin
-                engine.bulk_extend(_staged(ox.parse(handle, format=fmt), default, seen))
-            else:  # one target graph: the engine streams it in natively
-                engine.bulk_load(handle, format=fmt, to_graph=ox.NamedNode(default + STAGING))
-                seen.add(default)
+            if isinstance(store, RemoteStore):
+                _send_staged(store, ox.parse(handle, format=fmt), default, seen, f"{base}.well-known/genid/")
+                _swap_in_remote(store, sorted(seen), replace=replace)
+            else:
+                _stage_locally(cast(Store, store).engine, handle, fmt, default, seen, quads=graph is None)
+                _swap_in(cast(Store, store).engine, sorted(seen), replace=replace)
     except SyntaxError as exc:
         remove_staging(store)
         raise StoreError(f"{path}: {readable_position(str(exc.msg))}; nothing from this file was loaded") from None
     except (OSError, EOFError) as exc:
         remove_staging(store)
         raise StoreError(f"{path}: cannot read it: {exc}") from None
-    _swap_in(engine, sorted(seen), replace=replace)
-    gained = len(engine) - before
+    gained = len(store) - before
     seconds = time.perf_counter() - start
     where = ", ".join(f"<{g}>" for g in sorted(seen)) or "nothing (empty file)"
     report(

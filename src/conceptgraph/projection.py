@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from conceptgraph.ontology import superclasses
-from conceptgraph.store import Store
+from conceptgraph.store import GraphStore
 from conceptgraph.vocab import CG, PREFIXES
 
 LITERAL_ATTRIBUTES = {
@@ -53,7 +53,7 @@ def curie(iri: str) -> str:
     return iri
 
 
-def project(store: Store, base: str) -> Projection:
+def project(store: GraphStore, base: str) -> Projection:
     """Read the projection from a store holding a built course."""
     prefix = f"{base}id/"
     graph = nx.MultiDiGraph()
@@ -63,7 +63,7 @@ def project(store: Store, base: str) -> Projection:
     return Projection(graph, base)
 
 
-def _rows(store: Store, query: str) -> list[tuple[Any, ...]]:
+def _rows(store: GraphStore, query: str) -> list[tuple[Any, ...]]:
     result = store.select(query)
     names = [v.value for v in result.variables]
     return [tuple(solution[n] for n in names) for solution in result]
@@ -73,7 +73,7 @@ def _slug(iri: str, prefix: str) -> str:
     return iri[len(prefix) :]
 
 
-def _add_nodes(graph: nx.MultiDiGraph, store: Store, prefix: str) -> None:
+def _add_nodes(graph: nx.MultiDiGraph, store: GraphStore, prefix: str) -> None:
     classes: dict[str, list[str]] = {}
     query = f"""SELECT ?s ?type WHERE {{ ?s a ?type .
         FILTER(STRSTARTS(STR(?s), "{prefix}") && STRSTARTS(STR(?type), "{CG}")) }}"""
@@ -94,7 +94,7 @@ def _add_nodes(graph: nx.MultiDiGraph, store: Store, prefix: str) -> None:
         )
 
 
-def _add_literals(graph: nx.MultiDiGraph, store: Store, prefix: str) -> None:
+def _add_literals(graph: nx.MultiDiGraph, store: GraphStore, prefix: str) -> None:
     query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o .
         FILTER(isLiteral(?o) && STRSTARTS(STR(?s), "{prefix}")) }}"""
     for subject, predicate, value in _rows(store, query):
@@ -115,7 +115,7 @@ def _add_literals(graph: nx.MultiDiGraph, store: Store, prefix: str) -> None:
         graph.nodes[slug]["label"].setdefault("da", slug)
 
 
-def _add_edges(graph: nx.MultiDiGraph, store: Store, prefix: str) -> None:
+def _add_edges(graph: nx.MultiDiGraph, store: GraphStore, prefix: str) -> None:
     labels: dict[str, dict[str, str]] = {}
     for prop, label in _rows(store, "SELECT ?p ?l WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l }"):
         labels.setdefault(prop.value, {})[label.language or "da"] = label.value

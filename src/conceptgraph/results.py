@@ -31,7 +31,7 @@ def render(result: QueryResult, fmt: str, *, base: str = DEFAULT_BASE) -> bytes:
 
     `base` lets the table show course resources as `id:slug`.
     """
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
         if fmt == "table":
             return _table(["subject", "predicate", "object"], [list(t) for t in result], base)
         if fmt not in GRAPH_FORMATS:
@@ -39,7 +39,7 @@ def render(result: QueryResult, fmt: str, *, base: str = DEFAULT_BASE) -> bytes:
                 f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or DESCRIBE "
                 f"query gives a graph: use {', '.join(['table', *GRAPH_FORMATS])}"
             )
-        return serialised(result.serialize(format=GRAPH_FORMATS[fmt]))
+        return serialised(ox.serialize(result, format=GRAPH_FORMATS[fmt]))
     if fmt in GRAPH_FORMATS:
         raise QueryError(
             f"--format {fmt} is for CONSTRUCT and DESCRIBE; this query gives a table: "

@@ -17,8 +17,10 @@ from typing import Any
 from conceptgraph.assets import default_data_dir
 from conceptgraph.build import INFO_NAME, ensure_build
 from conceptgraph.projection import Projection, project
+from conceptgraph.remote import SCHEME, RemoteStore
+from conceptgraph.sparql.forward import RemoteRunner
 from conceptgraph.sparql.pool import WorkerPool
-from conceptgraph.store import Store
+from conceptgraph.store import GraphStore, Store
 
 MEMO_SIZE = 256
 
@@ -28,8 +30,8 @@ class CourseService:
     """Everything a request needs to answer from the course graph."""
 
     settings: dict[str, Any]
-    store: Store
-    pool: WorkerPool
+    store: GraphStore
+    pool: WorkerPool | RemoteRunner
     data_version: str
     graphs: dict[str, int]
     _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
@@ -48,9 +50,8 @@ class CourseService:
             build_dir = Path(settings["build_dir"])
             source = ensure_build(data_dir, build_dir, settings["base_iri"])
             version = json.loads((build_dir / INFO_NAME).read_text(encoding="utf-8"))["data_version"]
-        store = Store.from_source(str(source))
-        pool = WorkerPool(str(source), settings["query_workers"])
-        service = cls(settings, store, pool, version or _stored_version(store), _graph_sizes(store))
+        store, pool = _engine(str(source), settings)
+        service = cls(settings, store, pool, version or _stored_version(store), store.graph_sizes())
         _ = service.projection  # built now, so the first visitor does not wait for it
         return service
 
@@ -78,24 +79,31 @@ class CourseService:
         return value
 
     def applied_update(self, update: str) -> None:
-        """Apply an update the workers applied to the in-process store too, and forget derived views."""
-        self.store.engine.update(update)
+        """Apply an update the workers applied to the in-process store too, and forget derived views.
+
+        (A remote store is one store: the runner's update already changed what the views read.)"""
+        if isinstance(self.store, Store):
+            self.store.engine.update(update)
         self.__dict__.pop("projection", None)
         with self._memo_lock:
             self._memo.clear()
-        self.graphs = _graph_sizes(self.store)
+        self.graphs = self.store.graph_sizes()
 
     def close(self) -> None:
         self.pool.close()
 
 
-def _stored_version(store: Store) -> str:
+def _engine(source: str, settings: dict[str, Any]) -> tuple[GraphStore, WorkerPool | RemoteRunner]:
+    """The views' store and the endpoint's runner: a remote server, or our own engine in workers."""
+    if source.startswith(SCHEME):
+        prefixes = tuple(settings["graphs"] or (settings["base_iri"],))
+        remote = RemoteStore.open(source, prefixes=prefixes, timeout=settings["query_timeout"])
+        return remote, RemoteRunner(remote, settings["query_workers"])
+    return Store.from_source(source), WorkerPool(source, settings["query_workers"])
+
+
+def _stored_version(store: GraphStore) -> str:
     """The data version a loaded course build records about itself, or a note that there is none."""
     rows = store.select("SELECT ?v WHERE { ?d <https://w3id.org/conceptgraph/vocab#dataVersion> ?v } LIMIT 1")
     found = [row["v"].value for row in rows]
     return found[0] if found else "unversioned store"
-
-
-def _graph_sizes(store: Store) -> dict[str, int]:
-    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    return {row["g"].value: int(row["n"].value) for row in rows}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conceptgraph.results import compact
-from conceptgraph.store import Store
+from conceptgraph.store import GraphStore
 from conceptgraph.vocab import sparql_prologue
 
 CLASS_COUNTS = """
@@ -21,7 +21,7 @@ SELECT ?link (COUNT(*) AS ?n) WHERE {
 """
 
 
-def course_stats(store: Store, base: str) -> dict[str, list[tuple[str, int]]]:
+def course_stats(store: GraphStore, base: str) -> dict[str, list[tuple[str, int]]]:
     """{"classes": [(name, count)], "links": [(name, count)]}, largest first."""
     prologue = sparql_prologue() + f"PREFIX id: <{base}id/>\n"
     found = {}

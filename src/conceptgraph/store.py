@@ -1,8 +1,9 @@
-"""The one interface every view uses to read the course graph.
+"""The one interface every view uses to read the course graph, and its embedded engine.
 
-Queries run on Oxigraph (pyoxigraph) in memory, with the default graph as the union of the named
-graphs; rdflib remains the API for parsing, serialising and validating. Issue #3's benchmark is
-where this choice is measured against rdflib's own engine.
+`GraphStore` is what views, exports and the CLI read through, whichever engine holds the data.
+`Store` runs queries on Oxigraph (pyoxigraph) in memory or on disk, with the default graph as the
+union of the named graphs; `remote.RemoteStore` asks a SPARQL server. rdflib remains the API for
+parsing, serialising and validating. Issue #3's benchmark is where Oxigraph was chosen over rdflib.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import fcntl
 import re
 import weakref
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -18,13 +21,51 @@ from rdflib import Dataset
 
 from conceptgraph.errors import QueryError, QueryNotAllowed, QuerySyntaxError, StoreError
 
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+# A CONSTRUCT or DESCRIBE result is any iterable of triples (pyoxigraph's QueryTriples, or
+# triples parsed from a remote server's answer).
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]
 # Suffix of the graphs a load streams into before it swaps them in (see loading.py).
 STAGING = "#conceptgraph-staging"
 
 
-class Store:
-    """A read-only course graph that answers SPARQL queries."""
+class GraphStore(ABC):
+    """A graph the views read; queries see the union of its named graphs as the default graph."""
+
+    @abstractmethod
+    def query(self, sparql: str, *, prologue_lines: int = 0) -> QueryResult:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the union of all graphs.
+
+        `prologue_lines` is how many lines of PREFIX declarations the caller put in front of the
+        user's text, so syntax errors report the line the user wrote. Raises QuerySyntaxError
+        (with line and column) or QueryNotAllowed for an update.
+        """
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """How many triples the dataset holds."""
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Each named graph of the dataset with its number of triples."""
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def select(self, sparql: str) -> ox.QuerySolutions:
+        """Run a SELECT query; raises QueryError if the text is another form."""
+        result = self.query(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return result
+
+    def construct(self, sparql: str) -> Iterable[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query; raises QueryError if the text is another form."""
+        result = self.query(sparql)
+        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return result
+
+
+class Store(GraphStore):
+    """The embedded engine: Oxigraph in this process, in memory or on disk."""
 
     def __init__(self, store: ox.Store, lock: IO[str] | None = None) -> None:
         self._store = store
@@ -91,30 +132,10 @@ class Store:
         """The Oxigraph store itself, for the query workers, which need its dataset options."""
         return self._store
 
-    def select(self, sparql: str) -> ox.QuerySolutions:
-        """Run a SELECT query; raises QueryError if the text is another form."""
-        result = self.query(sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        return result
-
-    def construct(self, sparql: str) -> ox.QueryTriples:
-        """Run a CONSTRUCT or DESCRIBE query; raises QueryError if the text is another form."""
-        result = self.query(sparql)
-        if not isinstance(result, ox.QueryTriples):
-            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return result
-
     def __len__(self) -> int:
         return len(self._store)
 
     def query(self, sparql: str, *, prologue_lines: int = 0) -> QueryResult:
-        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query over the union of all graphs.
-
-        `prologue_lines` is how many lines of PREFIX declarations the caller put in front of the
-        user's text, so syntax errors report the line the user wrote. Raises QuerySyntaxError
-        (with line and column) or QueryNotAllowed for an update.
-        """
         try:
             return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:

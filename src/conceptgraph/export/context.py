@@ -13,7 +13,7 @@ from conceptgraph import __version__
 from conceptgraph.describe import text_of
 from conceptgraph.projection import Projection
 from conceptgraph.render import style
-from conceptgraph.store import Store
+from conceptgraph.store import GraphStore
 from conceptgraph.views import View, ViewParams, parse_view, select
 
 
@@ -23,7 +23,7 @@ class Snapshot:
 
     projection: Projection
     view: View
-    store: Store
+    store: GraphStore
     public_url: str
     data_version: str
     data_date: str
@@ -32,7 +32,7 @@ class Snapshot:
     def of(
         cls,
         projection: Projection,
-        store: Store,
+        store: GraphStore,
         args: dict[str, str],
         *,
         public_url: str,

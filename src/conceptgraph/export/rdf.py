@@ -40,7 +40,11 @@ def view_graph(snapshot: Snapshot) -> Graph:
         if not isinstance(t.object, ox.NamedNode) or t.object.value in iris or t.predicate.value == str(RDF.type)
     ]
     statements = list(reasons)
-    inside = {t.subject for t in statements if t.predicate.value == str(RDF.object) and t.object.value in iris}
+    inside = {
+        t.subject
+        for t in statements
+        if t.predicate.value == str(RDF.object) and isinstance(t.object, ox.NamedNode) and t.object.value in iris
+    }
     kept += [t for t in statements if t.subject in inside]
     triples = kept
     graph = Graph()

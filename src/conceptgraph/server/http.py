@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from conceptgraph.errors import StoreTimeout, StoreUnavailable
 from conceptgraph.server.i18n import language, translate
 
 CSP = (
@@ -57,6 +58,15 @@ def _on_api_error(exc: ApiError) -> Response:
     return error_response(exc.status, exc.message, exc.headers)
 
 
+def _on_store_down(exc: StoreUnavailable) -> Response:
+    """A remote store that is down or refused: the gateway's error, not ours (and not cached)."""
+    return error_response(502, str(exc), {"Retry-After": "10"})
+
+
+def _on_store_slow(exc: StoreTimeout) -> Response:
+    return error_response(504, str(exc))
+
+
 def _on_http_exception(exc: HTTPException) -> Response:
     messages = {
         404: "no such page",
@@ -91,5 +101,7 @@ def init_app(app: Flask) -> None:
     """Install the error handlers, headers and template helpers."""
     app.register_error_handler(ApiError, _on_api_error)
     app.register_error_handler(HTTPException, _on_http_exception)
+    app.register_error_handler(StoreUnavailable, _on_store_down)
+    app.register_error_handler(StoreTimeout, _on_store_slow)
     app.after_request(_secure)
     app.context_processor(_template_globals)

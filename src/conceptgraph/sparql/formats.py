@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from conceptgraph.store import serialised
+from conceptgraph.store import QueryResult, serialised
 
 T = TypeVar("T")
 
@@ -78,22 +78,20 @@ class Written:
     truncated: bool
 
 
-def write_result(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, media_type: str, max_rows: int
-) -> Written:
+def write_result(result: QueryResult, media_type: str, max_rows: int) -> Written:
     """Serialise a pyoxigraph query result in `media_type`, keeping at most `max_rows` rows."""
     if isinstance(result, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.JSON if TABLE_TYPES[media_type] == "json" else ox.QueryResultsFormat.XML
         if TABLE_TYPES[media_type] in ("csv", "tsv"):
             return Written(f"_askResult\n{str(bool(result)).lower()}\n".encode(), 1, False)
         return Written(serialised(result.serialize(format=fmt)), 1, False)
-    if isinstance(result, ox.QueryTriples):
-        triples, truncated = _take(result, max_rows)
-        return Written(serialised(ox.serialize(triples, format=GRAPH_TYPES[media_type])), len(triples), truncated)
-    names = [v.value for v in result.variables]
-    rows, truncated = _take(result, max_rows)
-    writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[TABLE_TYPES[media_type]]
-    return Written(writer(names, rows, truncated, max_rows), len(rows), truncated)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows, truncated = _take(result, max_rows)
+        writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[TABLE_TYPES[media_type]]
+        return Written(writer(names, rows, truncated, max_rows), len(rows), truncated)
+    triples, truncated = _take(result, max_rows)
+    return Written(serialised(ox.serialize(triples, format=GRAPH_TYPES[media_type])), len(triples), truncated)
 
 
 def _take(items: Iterable[T], limit: int) -> tuple[list[T], bool]:
