@@ -365,7 +365,10 @@ def load(
         total = sum(
             load_file(store, path, graph=graph, base=base_iri, replace=replace, report=click.echo) for path in sources
         )
-    click.echo(f"{store_url} now holds {len(store)} triples ({total:+d}).")
+    if isinstance(store, RemoteStore):
+        click.echo(f"Sent {total} triples; the graphs under {' '.join(store.prefixes)} now hold {len(store)}.")
+    else:
+        click.echo(f"{store_url} now holds {len(store)} triples ({total:+d}).")
 
 
 @cli.group()

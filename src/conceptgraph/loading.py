@@ -92,11 +92,16 @@ def _stage_locally(
         seen.add(default)
 
 
-def _send_staged(store: RemoteStore, quads: Iterator[ox.Quad], default: str, seen: set[str], genid: str) -> None:
-    """Post the quads to their staging graphs on the server, REMOTE_BATCH triples at a time."""
+def _send_staged(
+    store: RemoteStore, quads: Iterator[ox.Quad], default: str, seen: set[str], genid: str, *, keep_graphs: bool
+) -> int:
+    """Post the quads to their staging graphs on the server, REMOTE_BATCH triples at a time;
+    return how many were sent."""
     skolem = f"{genid}{uuid.uuid4()}-"
+    if not keep_graphs:
+        quads = (ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     batch: defaultdict[str, list[ox.Triple]] = defaultdict(list)
-    size = 0
+    size = sent = 0
     for quad in _staged(quads, default, seen):
         batch[quad.graph_name.value].append(  # type: ignore[union-attr]  # _staged names every graph
             ox.Triple(_named(quad.subject, skolem), quad.predicate, _named(quad.object, skolem))
@@ -104,8 +109,9 @@ def _send_staged(store: RemoteStore, quads: Iterator[ox.Quad], default: str, see
         size += 1
         if size == REMOTE_BATCH:
             _post(store, batch)
-            batch, size = defaultdict(list), 0
+            batch, sent, size = defaultdict(list), sent + size, 0
     _post(store, batch)
+    return sent + size
 
 
 def _named(term: Any, skolem: str) -> Any:
@@ -152,15 +158,19 @@ def load_file(
     replace: bool,
     report: Callable[[str], None] = lambda _: None,
 ) -> int:
-    """Load one file; return how many triples the store gained. Raises StoreError naming the line."""
+    """Load one file; return how many triples the store gained (a remote store: how many were
+    sent, as its size is only known for our graphs). Raises StoreError naming the line."""
     fmt, gzipped = format_of(path)
     stem = Path(path.stem).stem if gzipped else path.stem
     default = graph or f"{base}graph/{stem}"
-    before, start, seen = len(store), time.perf_counter(), set[str]()
+    remote = isinstance(store, RemoteStore)
+    before, start, seen, sent = 0 if remote else len(store), time.perf_counter(), set[str](), 0
     try:
         with _open(path, gzipped) as handle:
             if isinstance(store, RemoteStore):
-                _send_staged(store, ox.parse(handle, format=fmt), default, seen, f"{base}.well-known/genid/")
+                genid = f"{base}.well-known/genid/"
+                quads = ox.parse(handle, format=fmt)
+                sent = _send_staged(store, quads, default, seen, genid, keep_graphs=graph is None)
                 _swap_in_remote(store, sorted(seen), replace=replace)
             else:
                 _stage_locally(cast(Store, store).engine, handle, fmt, default, seen, quads=graph is None)
@@ -171,7 +181,7 @@ def load_file(
     except (OSError, EOFError) as exc:
         remove_staging(store)
         raise StoreError(f"{path}: cannot read it: {exc}") from None
-    gained = len(store) - before
+    gained = sent if remote else len(store) - before
     seconds = time.perf_counter() - start
     where = ", ".join(f"<{g}>" for g in sorted(seen)) or "nothing (empty file)"
     report(

@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -20,6 +20,8 @@ import pyoxigraph as ox
 from conceptgraph.store import QueryResult, serialised
 
 T = TypeVar("T")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_quote = json.encoder.encode_basestring  # C-accelerated, keeps non-ASCII
 
 TABLE_TYPES = {
     "application/sparql-results+json": "json",
@@ -111,19 +113,40 @@ def _json_term(term: object) -> dict[str, str]:
     if isinstance(term, ox.Literal):
         if term.language:
             return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        if term.datatype.value != XSD_STRING:
             return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
         return {"type": "literal", "value": term.value}
     return {"type": "triple", "value": str(term)}
 
 
+def _json_cell(term: object) -> str:
+    """One term as JSON text, written directly: building dicts for json.dumps took 4× as long
+    (75 ms against 20 ms for 6,656 rows), which made large answers slower than the query."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return '{"type":"uri","value":' + _quote(term.value) + "}"  # type: ignore[attr-defined]
+    if kind is ox.Literal:
+        literal = cast(ox.Literal, term)
+        text = '{"type":"literal","value":' + _quote(literal.value)
+        if literal.language:
+            return text + ',"xml:lang":' + _quote(literal.language) + "}"
+        if literal.datatype.value != XSD_STRING:
+            return text + ',"datatype":' + _quote(literal.datatype.value) + "}"
+        return text + "}"
+    if kind is ox.BlankNode:
+        return '{"type":"bnode","value":' + _quote(term.value) + "}"  # type: ignore[attr-defined]
+    return '{"type":"triple","value":' + _quote(str(term)) + "}"
+
+
 def _json(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
-    bindings = [{n: _json_term(row[n]) for n in names if row[n] is not None} for row in rows]
-    document: dict[str, object] = {"head": {"vars": names}, "results": {"bindings": bindings}}
-    if truncated:
-        document["truncated"] = True
-        document["rowLimit"] = limit
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    keys = [_quote(n) + ":" for n in names]
+    bindings = ",".join(
+        "{" + ",".join(key + _json_cell(term) for key, term in zip(keys, row, strict=True) if term is not None) + "}"
+        for row in rows
+    )
+    tail = f',"truncated":true,"rowLimit":{limit}' if truncated else ""
+    head = ",".join(_quote(n) for n in names)
+    return f'{{"head":{{"vars":[{head}]}},"results":{{"bindings":[{bindings}]}}{tail}}}'.encode()
 
 
 def _xml_term(term: object) -> str:
