@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -96,22 +96,39 @@ def test_serving_from_the_store_answers_like_the_course(store_server: RunningSer
     assert len(fetch(f"{store_server.url}/export/json?focus=stoej").json()["nodes"]) > 3
 
 
-def test_a_load_killed_half_way_leaves_a_consistent_store(tmp_path: Path) -> None:
-    big = tmp_path / "big.nt"
-    lines = (f'<http://e/s{i}> <http://e/p> "value {i} æøå" .\n' for i in range(150_000))
-    big.write_text("".join(lines), encoding="utf-8")
-    url = f"oxigraph:{tmp_path / 'store'}"
+def _big_file(folder: Path, triples: int = 300_000) -> Path:
+    big = folder / "big.nt"
+    big.write_text(
+        "".join(f'<http://e/s{i}> <http://e/p> "value {i} æøå" .\n' for i in range(triples)), encoding="utf-8"
+    )
+    return big
+
+
+def _kill_when(command: list[str], cwd: Path, under_way: Callable[[], bool]) -> None:
+    """Start a load and SIGKILL it as soon as `under_way()` says it is writing."""
     loading = subprocess.Popen(
-        [sys.executable, "-m", "conceptgraph", "load", "--store", url, str(big), "--graph", "http://e/g"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
+        [sys.executable, "-m", "conceptgraph", *command], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 30
-    while not (tmp_path / "store" / "CURRENT").exists() and time.monotonic() < deadline:
-        time.sleep(0.02)  # the store exists: the load is under way
-    time.sleep(0.3)
+    while not under_way() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert loading.poll() is None, "the load finished before it could be killed"
     loading.send_signal(signal.SIGKILL)
     loading.wait()
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def test_a_load_killed_half_way_into_a_store_leaves_it_consistent(tmp_path: Path) -> None:
+    url = f"oxigraph:{tmp_path / 'store'}"
+    small = tmp_path / "small.nt"
+    small.write_text('<http://e/kept> <http://e/p> "kept" .\n', encoding="utf-8")
+    assert conceptgraph("load", "--store", url, str(small), "--graph", "http://e/kept", cwd=tmp_path).returncode == 0
+    big, before = _big_file(tmp_path), _size(tmp_path / "store")
+    args = ["load", "--store", url, str(big), "--graph", "http://e/g"]
+    _kill_when(args, tmp_path, lambda: _size(tmp_path / "store") > before + 1_000_000)
     try:
         left = len(Store.open(url, read_only=True))
         unfinished = False
@@ -119,10 +136,34 @@ def test_a_load_killed_half_way_leaves_a_consistent_store(tmp_path: Path) -> Non
         assert "unfinished load" in str(exc), exc
         unfinished = True
     else:
-        assert left in (0, 150_000)  # killed before anything was written, or after the swap: never partial
-    again = conceptgraph("load", "--store", url, str(big), "--graph", "http://e/g", "--replace", cwd=tmp_path)
+        assert left in (1, 300_001)  # killed before anything was written, or after the swap: never partial
+    again = conceptgraph(*args, "--replace", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert ("removed what an unfinished earlier load left behind" in again.stdout) == unfinished
     store = Store.open(url, read_only=True)
-    assert len(store) == 150_000
-    assert [g.value for g in store.engine.named_graphs()] == ["http://e/g"]
+    assert len(store) == 300_001
+    assert sorted(g.value for g in store.engine.named_graphs()) == ["http://e/g", "http://e/kept"]
+
+
+def test_a_load_killed_half_way_into_a_new_store_leaves_no_store(tmp_path: Path) -> None:
+    url = f"oxigraph:{tmp_path / 'store'}"
+    big, building = _big_file(tmp_path), tmp_path / "store.loading"
+    args = ["load", "--store", url, str(big), "--graph", "http://e/g"]
+    _kill_when(args, tmp_path, lambda: (building / "CURRENT").exists() and _size(building) > 1_000_000)
+    assert building.exists() and not (tmp_path / "store").exists()
+    with pytest.raises(StoreError, match="there is no store"):
+        Store.open(url, read_only=True)
+    again = conceptgraph(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "is a new store holding 300000 triples" in again.stdout and not building.exists()
+    assert len(Store.open(url, read_only=True)) == 300_000
+
+
+def test_a_bad_file_in_a_new_store_load_leaves_no_store(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nq"
+    good.write_text('<http://e/a> <http://e/b> "c" .\n', encoding="utf-8")
+    bad.write_text('<http://e/a> <http://e/b> "c" <http://e/g> .\n<http://e/a> <http://e/b> .\n', encoding="utf-8")
+    failed = conceptgraph("load", "--store", f"oxigraph:{tmp_path / 'store'}", str(good), str(bad), cwd=tmp_path)
+    assert failed.returncode == 2
+    assert f"{bad}: " in failed.stderr and "line 2" in failed.stderr and "nothing was loaded" in failed.stderr
+    assert not (tmp_path / "store").exists() and not (tmp_path / "store.loading").exists()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -341,6 +343,7 @@ def load(
 
     from conceptgraph.build import TRIG_NAME, compile_course, serialise
     from conceptgraph.errors import StoreError
+    from conceptgraph.fresh_load import load_new_store
     from conceptgraph.loading import load_file, remove_staging
     from conceptgraph.remote import SCHEME, RemoteStore
     from conceptgraph.store import GraphStore, Store
@@ -348,20 +351,26 @@ def load(
     if store_url == "memory:":
         raise StoreError("a memory: store holds nothing once this command ends; load into oxigraph:PATH or sparql:URL")
     base_iri = setting("base_iri", base)
-    store: GraphStore
-    if store_url.startswith(SCHEME):
-        prefixes = setting("graphs") or (base_iri,)
-        store = RemoteStore.open(store_url, prefixes=prefixes, timeout=REMOTE_LOAD_TIMEOUT)
-    else:
-        store = Store.open(store_url)
-    if remove_staging(store):
-        click.echo("removed what an unfinished earlier load left behind")
     sources = list(files)
     with tempfile.TemporaryDirectory() as folder:
         if data_dir is not None or not files:
             course = Path(folder) / TRIG_NAME
             course.write_bytes(serialise(compile_course(_data_dir(data_dir), base_iri))[TRIG_NAME])
             sources.insert(0, course)
+        new = Path(store_url[len("oxigraph:") :]) if store_url.startswith("oxigraph:") else None
+        if new is not None and not new.exists():
+            with _progress_bar() as progress:
+                count = load_new_store(new, sources, graph=graph, base=base_iri, progress=progress, report=click.echo)
+            click.echo(f"{store_url} is a new store holding {count} triples.")
+            return
+        store: GraphStore
+        if store_url.startswith(SCHEME):
+            prefixes = setting("graphs") or (base_iri,)
+            store = RemoteStore.open(store_url, prefixes=prefixes, timeout=REMOTE_LOAD_TIMEOUT)
+        else:
+            store = Store.open(store_url)
+        if remove_staging(store):
+            click.echo("removed what an unfinished earlier load left behind")
         total = sum(
             load_file(store, path, graph=graph, base=base_iri, replace=replace, report=click.echo) for path in sources
         )
@@ -369,6 +378,30 @@ def load(
         click.echo(f"Sent {total} triples; the graphs under {' '.join(store.prefixes)} now hold {len(store)}.")
     else:
         click.echo(f"{store_url} now holds {len(store)} triples ({total:+d}).")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int, int], None]]:
+    """Progress of a load: a bar with triples/s and ETA on a terminal, else a plain line per step."""
+    start = time.perf_counter()
+    if not sys.stderr.isatty():
+
+        def line(done: int, total: int, triples: int) -> None:
+            rate = triples / max(time.perf_counter() - start, 1e-6)
+            click.echo(f"  {triples:,} triples, {done / max(total, 1):.0%} of the file, {rate:,.0f}/s", err=True)
+
+        yield line
+        return
+    with click.progressbar(length=1, label="loading", show_eta=True, file=sys.stderr) as bar:
+        seen = [0]
+
+        def update(done: int, total: int, triples: int) -> None:
+            bar.length = total
+            bar.label = f"{triples:,} triples, {triples / max(time.perf_counter() - start, 1e-6):,.0f}/s"
+            bar.update(done - seen[0])
+            seen[0] = done
+
+        yield update
 
 
 @cli.group()

@@ -82,24 +82,18 @@ def _staged(quads: Iterator[ox.Quad], default: str, seen: set[str]) -> Iterator[
         yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(graph + STAGING))
 
 
-def _stage_locally(
-    engine: ox.Store, handle: IO[bytes], fmt: ox.RdfFormat, default: str, seen: set[str], *, quads: bool
-) -> None:
-    if quads and fmt in QUAD_FORMATS:  # each quad to its own graph's staging twin
+def _stage_locally(engine: ox.Store, handle: IO[bytes], fmt: ox.RdfFormat, default: str, seen: set[str]) -> None:
+    if fmt in QUAD_FORMATS:  # each quad to its own graph's staging twin
         engine.bulk_extend(_staged(ox.parse(handle, format=fmt), default, seen))
     else:  # one target graph: the engine streams it in natively
         engine.bulk_load(handle, format=fmt, to_graph=ox.NamedNode(default + STAGING))
         seen.add(default)
 
 
-def _send_staged(
-    store: RemoteStore, quads: Iterator[ox.Quad], default: str, seen: set[str], genid: str, *, keep_graphs: bool
-) -> int:
+def _send_staged(store: RemoteStore, quads: Iterator[ox.Quad], default: str, seen: set[str], genid: str) -> int:
     """Post the quads to their staging graphs on the server, REMOTE_BATCH triples at a time;
     return how many were sent."""
     skolem = f"{genid}{uuid.uuid4()}-"
-    if not keep_graphs:
-        quads = (ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     batch: defaultdict[str, list[ox.Triple]] = defaultdict(list)
     size = sent = 0
     for quad in _staged(quads, default, seen):
@@ -170,10 +164,10 @@ def load_file(
             if isinstance(store, RemoteStore):
                 genid = f"{base}.well-known/genid/"
                 quads = ox.parse(handle, format=fmt)
-                sent = _send_staged(store, quads, default, seen, genid, keep_graphs=graph is None)
+                sent = _send_staged(store, quads, default, seen, genid)
                 _swap_in_remote(store, sorted(seen), replace=replace)
             else:
-                _stage_locally(cast(Store, store).engine, handle, fmt, default, seen, quads=graph is None)
+                _stage_locally(cast(Store, store).engine, handle, fmt, default, seen)
                 _swap_in(cast(Store, store).engine, sorted(seen), replace=replace)
     except SyntaxError as exc:
         remove_staging(store)

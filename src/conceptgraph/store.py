@@ -69,7 +69,7 @@ class Store(GraphStore):
 
     def __init__(self, store: ox.Store, lock: IO[str] | None = None) -> None:
         self._store = store
-        if lock is not None:  # held for the store's lifetime (see `_lock_beside`), released with it
+        if lock is not None:  # held for the store's lifetime (see `lock_beside`), released with it
             weakref.finalize(self, lock.close)
 
     @classmethod
@@ -93,7 +93,7 @@ class Store(GraphStore):
         path = Path(url[len("oxigraph:") :])
         if read_only and not path.is_dir():
             raise StoreError(f"there is no store at {path}: load data into it first (conceptgraph load --store {url})")
-        lock = _lock_beside(path, shared=read_only)
+        lock = lock_beside(path, shared=read_only)
         try:
             store = cls(ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)), lock)
         except OSError as exc:
@@ -153,7 +153,7 @@ def serialised(data: bytes | None) -> bytes:
     return data
 
 
-def _lock_beside(path: Path, *, shared: bool) -> IO[str]:
+def lock_beside(path: Path, *, shared: bool) -> IO[str]:
     """An advisory lock next to an on-disk store: readers (a server and its workers) share it, a
     writer (a load) needs it alone. RocksDB itself does not stop a writer while readers are open."""
     path.parent.mkdir(parents=True, exist_ok=True)
