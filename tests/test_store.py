@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -167,3 +168,27 @@ def test_a_bad_file_in_a_new_store_load_leaves_no_store(tmp_path: Path) -> None:
     assert failed.returncode == 2
     assert f"{bad}: " in failed.stderr and "line 2" in failed.stderr and "nothing was loaded" in failed.stderr
     assert not (tmp_path / "store").exists() and not (tmp_path / "store.loading").exists()
+
+
+def test_serve_loads_files_into_memory(tmp_path: Path) -> None:
+    triples, quads = tmp_path / "extra.nt.gz", tmp_path / "more.trig"
+    triples.write_bytes(
+        gzip.compress(b'<http://e/a> <http://e/b> "\xc3\xb8" .\n<http://e/a> <http://e/c> <http://e/d> .\n')
+    )
+    quads.write_text("<http://e/g> { <http://e/x> <http://e/y> <http://e/z> . }\n", encoding="utf-8")
+    running = RunningServer(tmp_path / "build", {**SERVER_SETTINGS, "load": f"{triples}:{quads}"})
+    try:
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        reply = fetch(f"{running.url}/sparql?query={quote(query)}").json()
+        counts = {row["g"]["value"]: row["n"]["value"] for row in reply["results"]["bindings"]}
+        assert counts == {"http://e/g": "1", "https://w3id.org/conceptgraph/graph/extra": "2"}
+        assert fetch(f"{running.url}/healthz").json()["triples"] == 3
+    finally:
+        running.stop()
+
+
+def test_serve_load_names_a_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://e/a> <http://e/b> .\n", encoding="utf-8")
+    refused = conceptgraph("serve", "--load", str(bad), "--port", "1", cwd=tmp_path)
+    assert refused.returncode == 2 and f"{bad}: " in refused.stderr and "line 1" in refused.stderr

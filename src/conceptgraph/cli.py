@@ -189,9 +189,23 @@ def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_di
     metavar="URL",
     help="Serve what this store holds (oxigraph:PATH or sparql:QUERY_URL) instead of building the YAML course.",
 )
+@click.option(
+    "--load",
+    "load_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="Load this RDF file into memory at start and serve it (repeatable) instead of the YAML course.",
+)
 @_reports_errors
 def serve(
-    data_dir: Path | None, base: str | None, out_dir: Path, host: str | None, port: int | None, store_url: str | None
+    data_dir: Path | None,
+    base: str | None,
+    out_dir: Path,
+    host: str | None,
+    port: int | None,
+    store_url: str | None,
+    load_files: tuple[str, ...],
 ) -> None:
     """Build the course if needed and serve it over HTTP (SPARQL endpoint and pages)."""
     import waitress
@@ -204,6 +218,10 @@ def serve(
         overrides["data_dir"] = str(_data_dir(data_dir))
     if store_url is not None:
         overrides["store"] = store_url
+    if load_files:
+        if store_url not in (None, "memory:"):
+            raise click.UsageError("--load fills a memory: store; load into other stores with `conceptgraph load`")
+        overrides["load"] = load_files
     if host is not None:
         overrides["host"] = host
     if port is not None:

@@ -38,6 +38,16 @@ def _positive(kind: Callable[[str], float | int]) -> Callable[[str], Any]:
     return parse
 
 
+def _paths(value: str) -> tuple[str, ...]:
+    paths = tuple(p for p in value.split(os.pathsep) if p)
+    missing = [p for p in paths if not os.path.isfile(p)]
+    if not paths or missing:
+        raise ValueError(
+            f"existing files separated by '{os.pathsep}'" + (f" ({missing[0]} is not one)" if missing else "")
+        )
+    return paths
+
+
 def _iri_prefixes(value: str) -> tuple[str, ...]:
     prefixes = tuple(value.split())
     if not prefixes or not all(p.startswith(("http://", "https://", "urn:")) for p in prefixes):
@@ -73,6 +83,12 @@ SETTINGS = {
             None,
             "Serve what this store holds (oxigraph:PATH or sparql:URL) instead of building the YAML course.",
             str,
+        ),
+        Setting(
+            "load",
+            None,
+            "RDF files (separated by ':') a memory: store loads at start, served instead of the YAML course.",
+            _paths,
         ),
         Setting(
             "graphs",

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -53,6 +54,32 @@ def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
 
 def _open(path: Path, gzipped: bool) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "rb")) if gzipped else path.open("rb")
+
+
+@dataclass(frozen=True)
+class Files:
+    """RDF files a `memory:` store loads at start (`serve --load`), into the graphs `load` would
+    use. Picklable, so every query worker loads the same."""
+
+    paths: tuple[str, ...]
+    base: str
+
+    def open(self) -> Store:
+        """A new in-memory store holding the files. Raises StoreError naming file and line."""
+        engine = ox.Store()
+        for name in self.paths:
+            path = Path(name)
+            fmt, gzipped = format_of(path)
+            stem = Path(path.stem).stem if gzipped else path.stem
+            graph = None if fmt in QUAD_FORMATS else ox.NamedNode(f"{self.base}graph/{stem}")
+            try:
+                with _open(path, gzipped) as handle:
+                    engine.bulk_load(handle, format=fmt, to_graph=graph)
+            except SyntaxError as exc:
+                raise StoreError(f"{path}: {readable_position(str(exc.msg))}") from None
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot read it: {exc}") from None
+        return Store(engine)
 
 
 def remove_staging(store: GraphStore) -> int:

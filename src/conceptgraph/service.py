@@ -16,6 +16,7 @@ from typing import Any
 
 from conceptgraph.assets import default_data_dir
 from conceptgraph.build import INFO_NAME, ensure_build
+from conceptgraph.loading import Files
 from conceptgraph.projection import Projection, project
 from conceptgraph.remote import SCHEME, RemoteStore
 from conceptgraph.sparql.forward import RemoteRunner
@@ -40,7 +41,10 @@ class CourseService:
     @classmethod
     def start(cls, settings: dict[str, Any]) -> CourseService:
         """Build the course if needed, load it, and start the query workers."""
-        if settings["store"]:
+        source: str | Path | Files
+        if settings["load"]:
+            source, version = Files(settings["load"], settings["base_iri"]), ""
+        elif settings["store"] and settings["store"] != "memory:":
             source, version = settings["store"], ""
         elif settings["dataset"]:
             source = Path(settings["dataset"])
@@ -50,7 +54,7 @@ class CourseService:
             build_dir = Path(settings["build_dir"])
             source = ensure_build(data_dir, build_dir, settings["base_iri"])
             version = json.loads((build_dir / INFO_NAME).read_text(encoding="utf-8"))["data_version"]
-        store, pool = _engine(str(source), settings)
+        store, pool = _engine(source if isinstance(source, Files) else str(source), settings)
         service = cls(settings, store, pool, version or _stored_version(store), store.graph_sizes())
         _ = service.projection  # built now, so the first visitor does not wait for it
         return service
@@ -93,8 +97,10 @@ class CourseService:
         self.pool.close()
 
 
-def _engine(source: str, settings: dict[str, Any]) -> tuple[GraphStore, WorkerPool | RemoteRunner]:
+def _engine(source: str | Files, settings: dict[str, Any]) -> tuple[GraphStore, WorkerPool | RemoteRunner]:
     """The views' store and the endpoint's runner: a remote server, or our own engine in workers."""
+    if isinstance(source, Files):
+        return source.open(), WorkerPool(source, settings["query_workers"])
     if source.startswith(SCHEME):
         prefixes = tuple(settings["graphs"] or (settings["base_iri"],))
         remote = RemoteStore.open(source, prefixes=prefixes, timeout=settings["query_timeout"])

@@ -89,7 +89,7 @@ class Store(GraphStore):
         if url == "memory:":
             return cls(ox.Store())
         if not url.startswith("oxigraph:") or not url[len("oxigraph:") :]:
-            raise StoreError(f"store URL {url!r} is not understood: use memory: or oxigraph:PATH")
+            raise StoreError(f"store URL {url!r} is not understood: use memory:, oxigraph:PATH or sparql:QUERY_URL")
         path = Path(url[len("oxigraph:") :])
         if read_only and not path.is_dir():
             raise StoreError(f"there is no store at {path}: load data into it first (conceptgraph load --store {url})")

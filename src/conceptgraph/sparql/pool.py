@@ -17,6 +17,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from conceptgraph.errors import QueryError
+from conceptgraph.loading import Files
 from conceptgraph.sparql.worker import Task, serve
 
 START_TIMEOUT = 120.0
@@ -44,7 +45,7 @@ class _Worker:
 class WorkerPool:
     """`size` worker processes, each holding the dataset loaded from `source`."""
 
-    def __init__(self, source: str, size: int) -> None:
+    def __init__(self, source: str | Files, size: int) -> None:
         self._source = source
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from conceptgraph.loading import Files
 from conceptgraph.sparql.formats import write_result
 from conceptgraph.store import Store, readable_position
 
@@ -87,10 +88,10 @@ def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
     return {"updated": True}
 
 
-def serve(conn: Connection, source: str) -> None:
+def serve(conn: Connection, source: str | Files) -> None:
     """Worker main loop: load the store, report ready, then answer tasks until the pipe closes."""
     sandboxed = cut_network()
-    store = Store.from_source(source).engine
+    store = (source.open() if isinstance(source, Files) else Store.from_source(source)).engine
     conn.send({"ready": True, "sandboxed": sandboxed, "pid": os.getpid(), "triples": len(store)})
     while True:
         try:
