@@ -65,27 +65,34 @@ class RunningServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self._wait()
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"the server did not start: {self.log.read_text()}")
+        wait_until_answering(self.process, f"{self.url}/healthz", self.log, "the server")
 
     def stop(self) -> None:
-        self.process.terminate()
+        stop_process(self.process, 10)
+
+
+def wait_until_answering(process: subprocess.Popen[bytes], url: str, log: Path, what: str, limit: float = 120) -> None:
+    """Poll `url` until it answers 200; fail with the log if the process exits or time runs out."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited: {log.read_text()}")
         try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start: {log.read_text()}")
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Terminate, and kill if it has not exited after `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 class Reply:

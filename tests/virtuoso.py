@@ -10,13 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.server import free_port
+from tests.server import free_port, stop_process, wait_until_answering
 
 BINARY = "virtuoso-t"
 INSTALL = "apt-get install virtuoso-opensource"
@@ -78,7 +76,7 @@ class Virtuoso:
             self.process = subprocess.Popen(
                 [binary, "-f", "-c", str(root / "virtuoso.ini")], cwd=root, stdout=log, stderr=subprocess.STDOUT
             )
-        self._wait()
+        wait_until_answering(self.process, f"{self.query_url}?query=ASK%7B%7D", self.log, "Virtuoso", 60)
 
     @property
     def query_url(self) -> str:
@@ -93,22 +91,5 @@ class Virtuoso:
     def credentials(self) -> dict[str, str]:
         return {"CONCEPTGRAPH_STORE_USER": USER, "CONCEPTGRAPH_STORE_PASSWORD": PASSWORD}
 
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Virtuoso exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.query_url}?query=ASK%7B%7D", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"Virtuoso did not start: {self.log.read_text()}")
-
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, 20)

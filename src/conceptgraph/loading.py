@@ -52,6 +52,12 @@ def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
     return FORMATS[suffix], gzipped
 
 
+def default_graph(path: Path, base: str) -> str:
+    """Where a file's triples go when no graph is given: `<base>graph/<file name without suffixes>`."""
+    stem = Path(path.stem).stem if path.suffix == ".gz" else path.stem
+    return f"{base}graph/{stem}"
+
+
 def _open(path: Path, gzipped: bool) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "rb")) if gzipped else path.open("rb")
 
@@ -70,8 +76,7 @@ class Files:
         for name in self.paths:
             path = Path(name)
             fmt, gzipped = format_of(path)
-            stem = Path(path.stem).stem if gzipped else path.stem
-            graph = None if fmt in QUAD_FORMATS else ox.NamedNode(f"{self.base}graph/{stem}")
+            graph = None if fmt in QUAD_FORMATS else ox.NamedNode(default_graph(path, self.base))
             try:
                 with _open(path, gzipped) as handle:
                     engine.bulk_load(handle, format=fmt, to_graph=graph)
@@ -182,8 +187,7 @@ def load_file(
     """Load one file; return how many triples the store gained (a remote store: how many were
     sent, as its size is only known for our graphs). Raises StoreError naming the line."""
     fmt, gzipped = format_of(path)
-    stem = Path(path.stem).stem if gzipped else path.stem
-    default = graph or f"{base}graph/{stem}"
+    default = graph or default_graph(path, base)
     remote = isinstance(store, RemoteStore)
     before, start, seen, sent = 0 if remote else len(store), time.perf_counter(), set[str](), 0
     try:

@@ -140,7 +140,8 @@ class RemoteStore(GraphStore):
         """
         fields = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs]
         fields += [("named-graph-uri", g) for g in named_graphs or ()]
-        graph_form = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        form = query_form(sparql)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
         response = self._send(
             self.endpoints.query,
             urllib.parse.urlencode(fields).encode("utf-8"),
@@ -161,7 +162,7 @@ class RemoteStore(GraphStore):
         try:
             if media_type in RESULT_FORMATS:
                 result = ox.parse_query_results(response, format=RESULT_FORMATS[media_type])
-                return _as_boolean(result) if query_form(sparql) == "ASK" else result
+                return _as_boolean(result) if form == "ASK" else result
             if media_type in GRAPH_FORMATS:
                 return _triples(response, GRAPH_FORMATS[media_type])
         except SyntaxError as exc:
