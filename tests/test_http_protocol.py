@@ -206,6 +206,29 @@ def test_wrong_method_and_content_type(server: RunningServer) -> None:
     assert update.status == 403
 
 
+def test_head_answers_like_get_without_a_body(server: RunningServer) -> None:
+    url = f"{server.url}/sparql?query={quote('ASK {}')}"
+    head = fetch(url, method="HEAD", headers={"Accept": "application/sparql-results+json"})
+    got = fetch(url, headers={"Accept": "application/sparql-results+json"})
+    assert head.status == got.status == 200 and head.body == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+def test_programs_get_json_errors_and_browsers_html_pages(server: RunningServer) -> None:
+    """Browsers (HTML first) pass through Flask, programs are answered in front of it: same verdict."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    data = urlencode({"query": "SELEC nonsense"}).encode()
+    program = fetch(f"{server.url}/sparql", method="POST", data=data, headers={**form, "Accept": "application/json"})
+    browser = fetch(f"{server.url}/sparql", method="POST", data=data, headers={**form, "Accept": "text/html"})
+    assert program.status == browser.status == 400
+    assert "syntax error" in program.json()["error"]
+    assert browser.headers["content-type"].startswith("text/html") and "syntax error" in browser.text
+    for reply in (program, browser):
+        assert reply.headers["x-content-type-options"] == "nosniff"
+        assert "script-src 'self'" in reply.headers["content-security-policy"]
+        assert reply.headers["access-control-allow-origin"] == "*"
+
+
 def test_query_in_url_and_body_is_two_queries(server: RunningServer) -> None:
     reply = fetch(
         f"{server.url}/sparql?query=ASK%7B%7D",

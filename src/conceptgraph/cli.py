@@ -19,7 +19,7 @@ from conceptgraph import __version__
 from conceptgraph.assets import default_data_dir
 from conceptgraph.build import compile_course, open_course, write_build
 from conceptgraph.config import setting
-from conceptgraph.errors import ConceptGraphError, DataError
+from conceptgraph.errors import ConceptGraphError, explain
 from conceptgraph.export.context import Snapshot
 from conceptgraph.results import FORMATS, render
 from conceptgraph.stats import course_stats, format_stats
@@ -49,13 +49,8 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except DataError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            click.echo(f"{len(exc.problems)} problem(s) found; nothing was written.", err=True)
-            sys.exit(2)
         except ConceptGraphError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo("\n".join(explain(exc)), err=True)
             sys.exit(2)
 
     return wrapper
@@ -208,10 +203,8 @@ def serve(
     load_files: tuple[str, ...],
 ) -> None:
     """Build the course if needed and serve it over HTTP (SPARQL endpoint and pages)."""
-    import waitress
-
     from conceptgraph.config import load_settings
-    from conceptgraph.server import create_app
+    from conceptgraph.server.listen import serve as listen
 
     overrides = {"build_dir": str(out_dir), "base_iri": setting("base_iri", base)}
     if data_dir is not None:
@@ -226,22 +219,7 @@ def serve(
         overrides["host"] = host
     if port is not None:
         overrides["port"] = setting("port", str(port))
-    settings = load_settings(overrides)
-    app = create_app(overrides)
-    shown_host = "localhost" if settings["host"] in ("127.0.0.1", "0.0.0.0") else settings["host"]
-    click.echo(
-        f"conceptgraph is serving the course: open http://{shown_host}:{settings['port']}/ "
-        "in your browser (Ctrl-C stops it).",
-        err=True,
-    )
-    waitress.serve(
-        app,
-        host=settings["host"],
-        port=settings["port"],
-        threads=settings["threads"],
-        ident="conceptgraph",
-        _quiet=True,
-    )
+    listen(overrides, load_settings(overrides))
 
 
 def view_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -110,7 +110,7 @@ SETTINGS = {
         Setting("embed_ancestors", "*", "Sites allowed to frame `&embed=1` views (CSP frame-ancestors).", str),
         Setting("snapshots_dir", "snapshots", "Folder of named snapshots listed at /snapshots.", str),
         Setting("map_max_nodes", 300, "Most nodes the map draws; larger views say what they hide.", _positive(int)),
-        Setting("threads", 16, "Threads of the WSGI server.", _positive(int)),
+        Setting("threads", 16, "Python threads that answer requests (behind Granian).", _positive(int)),
         Setting("host", "127.0.0.1", "Address `serve` listens on.", str),
         Setting("port", 5000, "Port `serve` listens on.", _port),
     ]

@@ -74,3 +74,12 @@ class QuerySyntaxError(QueryError):
 
 class QueryNotAllowed(QueryError):
     """The query parses but is not SELECT, ASK, CONSTRUCT or DESCRIBE."""
+
+
+def explain(exc: ConceptGraphError) -> list[str]:
+    """The lines a person sees for an error (every data problem, then a count), never a traceback."""
+    if isinstance(exc, DataError):
+        return [f"error: {problem}" for problem in exc.problems] + [
+            f"{len(exc.problems)} problem(s) found; nothing was written."
+        ]
+    return [f"error: {exc}"]

@@ -12,6 +12,7 @@ from flask import Flask
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
 from conceptgraph.server import explore, export_view, http, pages, sparql_view, system
+from conceptgraph.server.protocol import ProtocolLayer
 from conceptgraph.service import CourseService
 
 
@@ -21,7 +22,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web = asset_dir("web")
     app = Flask(__name__, template_folder=str(web / "templates"), static_folder=str(web / "static"))
     # Form bodies are percent-encoded, so they may be three times the size of the query they carry.
-    app.config["MAX_CONTENT_LENGTH"] = settings["max_query_bytes"] * 3 + 1024
+    max_body = settings["max_query_bytes"] * 3 + 1024
+    app.config["MAX_CONTENT_LENGTH"] = max_body
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     service = CourseService.start(settings)
     atexit.register(service.close)
@@ -32,4 +34,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(export_view.bp)
     app.register_blueprint(system.bp)
+    app.wsgi_app = ProtocolLayer(app.wsgi_app, service, max_body)  # type: ignore[method-assign]
     return app

@@ -4,11 +4,14 @@ browsers, security headers on every response, and the UI language.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, render_template, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from conceptgraph.errors import StoreTimeout, StoreUnavailable
 from conceptgraph.server.i18n import language, translate
@@ -18,6 +21,12 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'self'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+HTTP_MESSAGES = {404: "no such page", 413: "the request body is larger than this server accepts"}
 
 
 class ApiError(Exception):
@@ -30,59 +39,62 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def prefers_html() -> bool:
+def prefers_html(accept: MIMEAccept) -> bool:
     """Whether the client asked for HTML explicitly, ahead of anything else (a browser)."""
-    html = explicit_quality("text/html")
-    others = [q for value, q in request.accept_mimetypes if value not in ("text/html", "*/*")]
+    html = explicit_quality(accept, "text/html")
+    others = [q for value, q in accept if value not in ("text/html", "*/*")]
     return html > 0 and all(html >= q for q in others)
 
 
-def explicit_quality(mimetype: str) -> float:
+def explicit_quality(accept: MIMEAccept, mimetype: str) -> float:
     """The q-value the Accept header gives `mimetype` by name (wildcards do not count)."""
-    return max((q for value, q in request.accept_mimetypes if value == mimetype), default=0.0)
+    return max((q for value, q in accept if value == mimetype), default=0.0)
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """The error as an HTML page for browsers, else as {"error": ..., "status": ...}."""
-    if prefers_html():
-        body = render_template("error.html", status=status, message=message)
-        response = Response(body, status=status, mimetype="text/html")
-    else:
-        response = jsonify(error=message, status=status)
-        response.status_code = status
-    response.headers.update(headers or {})
-    return response
+HANDLED = (ApiError, HTTPException, StoreUnavailable, StoreTimeout)
 
 
-def _on_api_error(exc: ApiError) -> Response:
-    return error_response(exc.status, exc.message, exc.headers)
+def describe_error(exc: Exception, method: str) -> tuple[int, str, dict[str, str]]:
+    """Status, message and extra headers for one of the HANDLED errors.
 
-
-def _on_store_down(exc: StoreUnavailable) -> Response:
-    """A remote store that is down or refused: the gateway's error, not ours (and not cached)."""
-    return error_response(502, str(exc), {"Retry-After": "10"})
-
-
-def _on_store_slow(exc: StoreTimeout) -> Response:
-    return error_response(504, str(exc))
-
-
-def _on_http_exception(exc: HTTPException) -> Response:
-    messages = {
-        404: "no such page",
-        405: f"method {request.method} is not allowed here",
-        413: "the request body is larger than this server accepts",
-    }
+    A remote store that is down or refused is the gateway's error (502), not ours; one too slow, 504.
+    """
+    if isinstance(exc, ApiError):
+        return exc.status, exc.message, exc.headers
+    if isinstance(exc, StoreUnavailable):
+        return 502, str(exc), {"Retry-After": "10"}
+    if isinstance(exc, StoreTimeout):
+        return 504, str(exc), {}
+    assert isinstance(exc, HTTPException)
     headers = dict(exc.get_headers())
     headers.pop("Content-Type", None)
-    return error_response(exc.code or 500, messages.get(exc.code or 0, exc.description or ""), headers)
+    if exc.code == 405:
+        return 405, f"method {method} is not allowed here", headers
+    return exc.code or 500, HTTP_MESSAGES.get(exc.code or 0, exc.description or ""), headers
 
 
-def _secure(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+def error_body(status: int, message: str) -> str:
+    """The error as {"error": ..., "status": ...}, for programs."""
+    return json.dumps({"error": message, "status": status}, ensure_ascii=False)
+
+
+AnyResponse = TypeVar("AnyResponse", bound=BaseResponse)
+
+
+def secure(response: AnyResponse) -> AnyResponse:
+    """The security headers every response carries (a view may have set a stricter one)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
+
+
+def _on_error(exc: Exception) -> Response:
+    """The error as an HTML page for browsers, else as JSON."""
+    status, message, headers = describe_error(exc, request.method)
+    if not prefers_html(request.accept_mimetypes):
+        return Response(error_body(status, message), status=status, mimetype="application/json", headers=headers)
+    body = render_template("error.html", status=status, message=message)
+    return Response(body, status=status, mimetype="text/html", headers=headers)
 
 
 def _template_globals() -> dict[str, Any]:
@@ -99,9 +111,7 @@ def _template_globals() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """Install the error handlers, headers and template helpers."""
-    app.register_error_handler(ApiError, _on_api_error)
-    app.register_error_handler(HTTPException, _on_http_exception)
-    app.register_error_handler(StoreUnavailable, _on_store_down)
-    app.register_error_handler(StoreTimeout, _on_store_slow)
-    app.after_request(_secure)
+    for kind in HANDLED:
+        app.register_error_handler(kind, _on_error)
+    app.after_request(secure)
     app.context_processor(_template_globals)

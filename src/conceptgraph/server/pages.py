@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from conceptgraph.describe import details, links
 from conceptgraph.render import legend, network_data
@@ -58,9 +58,10 @@ def resource(slug: str) -> Response:
 
 def _negotiate() -> str | None:
     """An RDF media type when the client prefers one to HTML, else None (the page)."""
-    html = max(explicit_quality("text/html"), explicit_quality("application/xhtml+xml"))
-    best = max(RDF_TYPES, key=explicit_quality)
-    return best if explicit_quality(best) > html else None
+    accept = request.accept_mimetypes
+    html = max(explicit_quality(accept, "text/html"), explicit_quality(accept, "application/xhtml+xml"))
+    best = max(RDF_TYPES, key=lambda t: explicit_quality(accept, t))
+    return best if explicit_quality(accept, best) > html else None
 
 
 def _describe(service: Any, slug: str, media_type: str) -> bytes:

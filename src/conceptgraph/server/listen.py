@@ -1,0 +1,61 @@
+"""Serving the app on a port: Granian, a Rust HTTP server, in front of the WSGI app.
+
+Granian reads requests and writes responses outside Python, so the Python process spends its
+time on answers rather than on HTTP: measured in docs/benchmarks.md, a cheap query is answered
+faster and a third more of them per second than with waitress, and slow clients hold no thread.
+Granian runs the app in a worker process of its own; that worker builds the service, and if the
+service cannot start it says why and exits, which ends the server (no restart loop on bad data).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import partial
+from typing import Any
+
+import click
+from flask import Flask
+from granian import Granian
+from granian.constants import Interfaces
+from granian.log import LogLevels
+
+from conceptgraph.errors import ConceptGraphError, explain
+from conceptgraph.server import create_app
+
+# The worker's exit code when the service could not start; the command exits with it too.
+COULD_NOT_START = 2
+
+
+def serve(overrides: dict[str, Any], settings: dict[str, Any]) -> None:
+    """Listen on the configured host and port until interrupted; exit 2 if the service fails."""
+    server = Granian(
+        "conceptgraph.server:create_app",
+        address=settings["host"],
+        port=settings["port"],
+        interface=Interfaces.WSGI,
+        blocking_threads=settings["threads"],
+        websockets=False,
+        log_level=LogLevels.error,
+    )
+    try:
+        server.serve(target_loader=partial(_app, overrides, settings), wrap_loader=False)
+    except SystemExit as exc:  # Granian exits 1 when its worker stopped, whatever the worker said
+        raise SystemExit(COULD_NOT_START if exc.code else 0) from None
+
+
+def _app(overrides: dict[str, Any], settings: dict[str, Any]) -> Flask:
+    """The app, built in Granian's worker; a service that cannot start ends the worker."""
+    try:
+        app = create_app(overrides)
+    except ConceptGraphError as exc:
+        click.echo("\n".join(explain(exc)), err=True)
+        sys.stderr.flush()
+        os._exit(COULD_NOT_START)
+    host = "localhost" if settings["host"] in ("127.0.0.1", "0.0.0.0") else settings["host"]
+    click.echo(
+        f"conceptgraph is serving the course: open http://{host}:{settings['port']}/ in your browser "
+        "(Ctrl-C stops it).",
+        err=True,
+    )
+    return app

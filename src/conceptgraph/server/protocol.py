@@ -1,0 +1,245 @@
+"""The SPARQL 1.1 Protocol's query operation on `/sparql`, answered in front of Flask.
+
+Researchers' tools send thousands of small queries, and Flask's per-request machinery (contexts,
+routing, hooks) costs several times what the engine needs to answer one. So `ProtocolLayer`
+answers protocol requests with werkzeug's request and response alone; browsers (which ask for
+HTML first) pass through to the Flask view, which shows the query page and HTML errors and runs
+a query posted from it with the same functions. Every query passes the guard, runs under the time
+limit and row cap, and comes back in the negotiated media type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.wrappers import Request
+
+from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
+from conceptgraph.server.http import (
+    HANDLED,
+    SECURITY_HEADERS,
+    AnyResponse,
+    ApiError,
+    describe_error,
+    error_body,
+    explicit_quality,
+    prefers_html,
+    secure,
+)
+from conceptgraph.sparql.formats import GRAPH_TYPES, SHORT_NAMES, content_type, offered
+from conceptgraph.sparql.guard import QueryTooLarge, Verdict, check_query
+from conceptgraph.sparql.pool import PoolBusy, QueryTimeout, WorkerCrashed
+from conceptgraph.sparql.service_description import describe_service
+from conceptgraph.sparql.worker import Dataset, Task
+from conceptgraph.vocab import query_prefixes
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from conceptgraph.service import CourseService
+
+PATH = "/sparql"
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE_OFF = (
+    "SPARQL Update is switched off: this endpoint is read-only unless the operator sets "
+    "CONCEPTGRAPH_UPDATE_TOKEN and the request brings it"
+)
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Expose-Headers": "X-Conceptgraph-Truncated, X-Conceptgraph-Rows",
+    "Access-Control-Max-Age": "86400",
+}
+SENT = (*CORS.items(), ("Vary", "Accept"), *SECURITY_HEADERS.items())
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """What a protocol request asks: the query (if any) and the graphs it names."""
+
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response before any framework sees it: status, body, media type, extra headers."""
+
+    body: str | bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+
+
+class ProtocolLayer:
+    """WSGI middleware: protocol requests to `/sparql` are answered here, the rest go to `app`.
+
+    Responses are written as plain header lists: werkzeug's Response costs more per request than
+    the engine spends on a label lookup.
+    """
+
+    def __init__(self, app: WSGIApplication, service: CourseService, max_body: int) -> None:
+        self._app = app
+        self._service = service
+        self._max_body = max_body
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "POST", "OPTIONS"):
+            return self._app(environ, start_response)
+        request = Request(environ)
+        if request.method != "OPTIONS" and prefers_html(request.accept_mimetypes):
+            return self._app(environ, start_response)
+        request.max_content_length = self._max_body
+        try:
+            reply = self._respond(request)
+        except HANDLED as exc:
+            status, message, extra = describe_error(exc, request.method)
+            reply = Answer(error_body(status, message), "application/json", extra, status)
+        body = reply.body.encode() if isinstance(reply.body, str) else reply.body
+        headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(body)))] if body else []
+        headers += reply.headers.items()
+        start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", [*headers, *SENT])
+        return [] if request.method == "HEAD" else [body]
+
+    def _respond(self, request: Request) -> Answer:
+        if request.method == "OPTIONS":
+            return Answer(b"", "", status=204)
+        asked = read_request(request)
+        if asked.query is not None:
+            return answer(self._service, request, asked)
+        if any(explicit_quality(request.accept_mimetypes, t) > 0 for t in GRAPH_TYPES):
+            return service_description(self._service, request)
+        raise ApiError(400, "no query: send one in the 'query' parameter or as an application/sparql-query body")
+
+
+def finish(response: AnyResponse) -> AnyResponse:
+    """CORS (any site's scripts may query), `Vary: Accept` and the security headers."""
+    response.headers.update(CORS)
+    response.vary.add("Accept")
+    return secure(response)
+
+
+def read_request(request: Request) -> ProtocolRequest:
+    """The query and graph parameters, from a GET, a form POST or a direct POST."""
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == "application/sparql-update" or (mimetype == FORM and "update" in request.form):
+            raise ApiError(403, UPDATE_OFF)
+        if mimetype == FORM:
+            queries = request.args.getlist("query") + request.form.getlist("query")
+        elif mimetype == DIRECT:
+            queries = request.args.getlist("query") + [request.get_data(as_text=True)]
+        else:
+            raise ApiError(415, f"unsupported Content-Type '{request.content_type}'; send {FORM} or {DIRECT}")
+    else:
+        if "update" in request.args:
+            raise ApiError(403, UPDATE_OFF)
+        queries = request.args.getlist("query")
+    if len(queries) > 1:
+        raise ApiError(400, "two queries in one request; send exactly one 'query'")
+    return ProtocolRequest(
+        query=queries[0] if queries else None,
+        default_graphs=tuple(request.values.getlist("default-graph-uri")),
+        named_graphs=tuple(request.values.getlist("named-graph-uri")),
+    )
+
+
+def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> Answer:
+    """Check, run and write one query; raises ApiError (or a store error) with the reason."""
+    settings = service.settings
+    try:
+        verdict = check_query(
+            asked.query or "", max_bytes=settings["max_query_bytes"], max_depth=settings["max_nesting"]
+        )
+    except QueryTooLarge as exc:
+        raise ApiError(413, str(exc)) from None
+    except (QuerySyntaxError, QueryNotAllowed) as exc:
+        raise ApiError(400, str(exc)) from None
+    dataset = _dataset(verdict, asked, service.graphs)
+    media_type = _negotiate(request, verdict.form)
+    task = Task(asked.query or "", media_type, settings["max_rows"], dataset, _prefixes(service.base))
+    reply = _run(service, task, _time_limit(request, settings["query_timeout"]), settings["pool_wait"])
+    headers = {"X-Conceptgraph-Rows": str(reply["rows"])}
+    if reply["truncated"]:
+        headers["X-Conceptgraph-Truncated"] = f"true; limit={settings['max_rows']}"
+    return Answer(reply["body"], content_type(media_type), headers)
+
+
+def service_description(service: CourseService, request: Request) -> Answer:
+    """The SPARQL 1.1 Service Description, for a request without a query that asks for RDF."""
+    media_type = request.accept_mimetypes.best_match(list(GRAPH_TYPES)) or "text/turtle"
+    return Answer(describe_service(request.base_url, service.graphs, media_type), content_type(media_type))
+
+
+@lru_cache(maxsize=8)
+def _prefixes(base: str) -> tuple[tuple[str, str], ...]:
+    """The predeclared prefixes as the worker takes them (computed once per base IRI)."""
+    return tuple(sorted(query_prefixes(base).items()))
+
+
+def _dataset(verdict: Verdict, asked: ProtocolRequest, graphs: dict[str, int]) -> Dataset | None:
+    """The protocol's graph parameters, which override FROM clauses; None when it sends none.
+
+    Every graph named, by the protocol or by FROM / FROM NAMED, must be one of the dataset's.
+    """
+    for iri in (*asked.default_graphs, *asked.named_graphs, *verdict.default_graphs, *verdict.named_graphs):
+        if iri not in graphs:
+            raise ApiError(
+                400,
+                f"<{iri}> is not a graph of this dataset; queries never load outside data. "
+                f"The graphs are: {', '.join(sorted(graphs))}",
+            )
+    if not (asked.default_graphs or asked.named_graphs):
+        return None
+    return Dataset(asked.default_graphs, asked.named_graphs)
+
+
+def _negotiate(request: Request, form: str) -> str:
+    types = offered(form)
+    fmt = request.values.get("format")
+    if fmt:
+        media_type = SHORT_NAMES.get(fmt, fmt)
+        if media_type not in types:
+            raise ApiError(406, f"format '{fmt}' is not offered for {form} queries; offered: {', '.join(types)}")
+        return media_type
+    if not request.headers.get("Accept"):
+        return types[0]
+    best = request.accept_mimetypes.best_match(types)
+    if best is None:
+        raise ApiError(406, f"none of the accepted media types can carry a {form} result; offered: {', '.join(types)}")
+    return best
+
+
+def _time_limit(request: Request, configured: float) -> float:
+    """The configured limit, or a lower one the request asks for with `timeout=` (seconds)."""
+    asked = request.values.get("timeout")
+    if asked is None:
+        return configured
+    try:
+        value = float(asked)
+    except ValueError:
+        raise ApiError(400, f"timeout={asked!r} is not a number of seconds") from None
+    if not value > 0:
+        raise ApiError(400, f"timeout={asked!r} must be more than 0 seconds")
+    return min(value, configured)
+
+
+def _run(service: CourseService, task: Task, timeout: float, wait: float) -> dict[str, Any]:
+    try:
+        reply: dict[str, Any] = service.pool.run(task, timeout=timeout, wait=wait)
+    except QueryTimeout as exc:
+        raise ApiError(503, str(exc)) from None
+    except PoolBusy as exc:
+        raise ApiError(503, str(exc), {"Retry-After": "2"}) from None
+    except WorkerCrashed as exc:
+        raise ApiError(500, str(exc)) from None
+    if "error" in reply:
+        raise ApiError(400 if reply["error"] == "syntax" else 500, reply["message"])
+    return reply
