@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import os
+import pty
 import signal
 import subprocess
 import sys
@@ -158,6 +160,31 @@ def test_a_load_killed_half_way_into_a_new_store_leaves_no_store(tmp_path: Path)
     assert again.returncode == 0, again.stderr
     assert "is a new store holding 300000 triples" in again.stdout and not building.exists()
     assert len(Store.open(url, read_only=True)) == 300_000
+
+
+def test_on_a_terminal_the_load_draws_a_bar_and_reports_on_lines_of_their_own(tmp_path: Path) -> None:
+    big = _big_file(tmp_path)
+    controller, terminal = pty.openpty()
+    command = [sys.executable, "-m", "conceptgraph", "load", "--store", f"oxigraph:{tmp_path / 'store'}", str(big)]
+    loading = subprocess.Popen(command, cwd=tmp_path, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    screen = b""
+    while chunk := _read_terminal(controller):
+        screen += chunk
+    assert loading.wait(60) == 0, screen
+    os.close(controller)
+    text = screen.decode()
+    assert "300,000 triples, " in text and "/s  [####" in text and "100%" in text  # the bar: count, rate
+    lines = [line.split("\x1b[K")[-1] for line in text.replace("\r\n", "\n").split("\n")]
+    loaded = [line for line in lines if "loaded 300000 triples" in line]
+    assert loaded and all(line.startswith("loaded 300000 triples") for line in loaded), text
+
+
+def _read_terminal(controller: int) -> bytes:
+    try:
+        return os.read(controller, 65536)
+    except OSError:  # the program closed the terminal (EIO)
+        return b""
 
 
 def test_a_bad_file_in_a_new_store_load_leaves_no_store(tmp_path: Path) -> None:

@@ -355,8 +355,8 @@ def load(
             sources.insert(0, course)
         new = Path(store_url[len("oxigraph:") :]) if store_url.startswith("oxigraph:") else None
         if new is not None and not new.exists():
-            with _progress_bar() as progress:
-                count = load_new_store(new, sources, graph=graph, base=base_iri, progress=progress, report=click.echo)
+            with _progress_bar() as (progress, say):
+                count = load_new_store(new, sources, graph=graph, base=base_iri, progress=progress, report=say)
             click.echo(f"{store_url} is a new store holding {count} triples.")
             return
         store: GraphStore
@@ -377,8 +377,12 @@ def load(
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int, int], None]]:
-    """Progress of a load: a bar with triples/s and ETA on a terminal, else a plain line per step."""
+def _progress_bar() -> Iterator[tuple[Callable[[int, int, int], None], Callable[[str], None]]]:
+    """Progress of a load: a bar with triples/s and ETA on a terminal, else a plain line per step.
+
+    Yields the progress callback and one for messages, which on a terminal first wipes the bar's
+    line (the next update draws the bar again below the message).
+    """
     start = time.perf_counter()
     if not sys.stderr.isatty():
 
@@ -386,7 +390,7 @@ def _progress_bar() -> Iterator[Callable[[int, int, int], None]]:
             rate = triples / max(time.perf_counter() - start, 1e-6)
             click.echo(f"  {triples:,} triples, {done / max(total, 1):.0%} of the file, {rate:,.0f}/s", err=True)
 
-        yield line
+        yield line, click.echo
         return
     with click.progressbar(length=1, label="loading", show_eta=True, file=sys.stderr) as bar:
         seen = [0]
@@ -397,7 +401,11 @@ def _progress_bar() -> Iterator[Callable[[int, int, int], None]]:
             bar.update(done - seen[0])
             seen[0] = done
 
-        yield update
+        def say(message: str) -> None:
+            click.echo("\r\033[K", nl=False, err=True)
+            click.echo(message)
+
+        yield update, say
 
 
 @cli.group()
