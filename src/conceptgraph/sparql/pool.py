@@ -11,9 +11,14 @@ request is refused (the web layer answers 503 with Retry-After) instead of queue
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import os
 import queue
+import signal
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -21,9 +26,11 @@ from typing import Any
 
 from conceptgraph.errors import QueryError
 from conceptgraph.loading import Files
-from conceptgraph.sparql.worker import Task, serve
+from conceptgraph.sparql.worker import Task, UpdateTask, serve
+from conceptgraph.sparql.zygote import Zygote
 
 START_TIMEOUT = 120.0
+KILL_WAIT = 5.0
 
 
 class QueryTimeout(QueryError):
@@ -40,17 +47,23 @@ class WorkerCrashed(QueryError):
 
 @dataclass(eq=False)
 class _Worker:
-    process: BaseProcess
     conn: Connection
+    stop: Callable[[], None]
     info: dict[str, Any] = field(default_factory=dict)
 
 
 class WorkerPool:
-    """`size` worker processes, each holding the dataset loaded from `source`."""
+    """`size` worker processes answering from the dataset loaded from `source`.
+
+    An in-memory dataset is loaded once, by a zygote that forks the workers (they share its
+    memory); an on-disk store is opened read-only by each spawned worker.
+    """
 
     def __init__(self, source: str | Files, size: int) -> None:
         self._source = source
         self._context = multiprocessing.get_context("spawn")
+        in_memory = isinstance(source, Files) or not source.startswith("oxigraph:")
+        self._zygote = Zygote(self._context, source, START_TIMEOUT) if in_memory else None
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
@@ -87,9 +100,15 @@ class WorkerPool:
         self._idle.put(worker)
         return reply
 
-    def broadcast(self, task: Any, *, timeout: float, wait: float) -> list[dict[str, Any]]:
-        """Send `task` to every worker, holding all of them so no query sees half an update."""
+    def broadcast(self, task: UpdateTask, *, timeout: float, wait: float) -> list[dict[str, Any]]:
+        """Send `task` to every worker, holding all of them so no query sees half an update.
+
+        The zygote applies it first, so a worker forked from now on starts with it."""
         held: list[_Worker] = []
+        if self._zygote is not None:
+            reply = self._zygote.apply(task)
+            if "error" in reply:
+                return [reply]
         try:
             for _ in range(len(self._workers)):
                 held.append(self._idle.get(timeout=wait))
@@ -113,16 +132,21 @@ class WorkerPool:
         with self._lock:
             workers = list(self._workers)
         for worker in workers:
-            worker.process.kill()
-            worker.process.join(5)
+            worker.stop()
             worker.conn.close()
+        if self._zygote is not None:
+            self._zygote.close()
 
     def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child, self._source), daemon=True)
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        if self._zygote is not None:
+            pid, conn = self._zygote.fork()
+            worker = _Worker(conn, functools.partial(_kill, pid))
+        else:
+            conn, child = self._context.Pipe()
+            process = self._context.Process(target=serve, args=(child, self._source), daemon=True)
+            process.start()
+            child.close()
+            worker = _Worker(conn, functools.partial(_end, process))
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -134,13 +158,12 @@ class WorkerPool:
 
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker and start its replacement in the background."""
-        worker.process.kill()
+        worker.stop()
         with self._lock:
             self._workers.discard(worker)
         threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
 
     def _replace(self, dead: _Worker) -> None:
-        dead.process.join(5)
         dead.conn.close()
         if self._closed:
             return
@@ -148,3 +171,21 @@ class WorkerPool:
         self._await_ready(worker)
         self.replaced += 1
         self._idle.put(worker)
+
+
+def _kill(pid: int) -> None:
+    """Kill a forked worker and wait until it is gone (its parent, the zygote, reaps it)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + KILL_WAIT
+        while time.monotonic() < deadline:
+            os.kill(pid, 0)
+            time.sleep(0.005)
+    except ProcessLookupError:
+        pass
+
+
+def _end(process: BaseProcess) -> None:
+    """Kill a spawned worker and wait for it."""
+    process.kill()
+    process.join(5)

@@ -88,10 +88,23 @@ def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
     return {"updated": True}
 
 
+def load(source: str | Files) -> ox.Store:
+    """The dataset a worker answers from, loaded from what the service was given."""
+    return (source.open() if isinstance(source, Files) else Store.from_source(source)).engine
+
+
 def serve(conn: Connection, source: str | Files) -> None:
-    """Worker main loop: load the store, report ready, then answer tasks until the pipe closes."""
+    """A spawned worker's main: load the store, then answer tasks."""
+    answer_tasks(conn, load(source))
+
+
+def answer_tasks(conn: Connection, store: ox.Store) -> None:
+    """Drop network access, report ready, then answer tasks until the pipe closes.
+
+    Counting the triples reads the whole store, which in a worker forked from the zygote copies
+    the pages it shares (see `zygote`) before the first query rather than during it.
+    """
     sandboxed = cut_network()
-    store = (source.open() if isinstance(source, Files) else Store.from_source(source)).engine
     conn.send({"ready": True, "sandboxed": sandboxed, "pid": os.getpid(), "triples": len(store)})
     while True:
         try:
