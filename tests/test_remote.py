@@ -58,6 +58,15 @@ def test_the_dataset_is_our_graphs_only(own_virtuoso: Virtuoso, course: Build) -
     assert bool(store.query("ASK { ?s ?p ?o }")) and not bool(store.query("ASK { ?s <urn:none> ?o }"))
 
 
+def test_query_reads_the_server_from_the_command_line(own_virtuoso: Virtuoso, tmp_path: Path) -> None:
+    query = "SELECT ?label WHERE { id:stoej skos:prefLabel ?label FILTER(lang(?label) = 'da') }"
+    found = conceptgraph(
+        "query", "--store", own_virtuoso.store_url, "--format", "csv", query, cwd=tmp_path, env=own_virtuoso.credentials
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines()[1:] == ["Støj"]
+
+
 def test_a_bad_file_names_its_line_and_leaves_the_graph_as_it_was(own_virtuoso: Virtuoso, tmp_path: Path) -> None:
     good = tmp_path / "good.ttl"
     good.write_text('<http://e/a> <http://e/b> "før" .\n', encoding="utf-8")

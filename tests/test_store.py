@@ -82,6 +82,18 @@ def test_bad_store_urls(url: str, fragment: str) -> None:
         Store.open(url, read_only=True)
 
 
+def test_query_and_stats_read_a_store(loaded: str, course: Build, tmp_path: Path) -> None:
+    counted = conceptgraph(
+        "query", "--store", loaded, "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", cwd=tmp_path
+    )
+    assert counted.returncode == 0, counted.stderr
+    assert counted.stdout.split() == ["n", str(course.triple_count)]
+    stats = conceptgraph("stats", "--store", loaded, cwd=tmp_path)
+    assert stats.returncode == 0 and "ReflectionQuestion" in stats.stdout and str(course.triple_count) in stats.stdout
+    refused = conceptgraph("query", "--store", "memory:", "ASK {}", cwd=tmp_path)
+    assert refused.returncode == 2 and "holds nothing" in refused.stderr
+
+
 @pytest.fixture(scope="module")
 def store_server(loaded: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running = RunningServer(tmp_path_factory.mktemp("store-server") / "build", {**SERVER_SETTINGS, "store": loaded})

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,9 +25,13 @@ from conceptgraph.results import FORMATS, render
 from conceptgraph.stats import course_stats, format_stats
 from conceptgraph.vocab import sparql_prologue
 
+if TYPE_CHECKING:
+    from conceptgraph.store import GraphStore
+
 DEFAULT_OUT = Path("build")
-# Seconds one request of a load to a remote store may take (a batch, or the final swap).
-REMOTE_LOAD_TIMEOUT = 600.0
+# Seconds one request to a remote store may take from the command line (a query, a load batch, the
+# final swap): the person at the terminal asked for it, so the server's own limit is what counts.
+REMOTE_TIMEOUT = 600.0
 
 
 def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -90,6 +94,41 @@ def _data_dir(given: Path | None) -> Path:
     return data_dir
 
 
+def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--store for the commands that read: a store instead of the YAML course."""
+    return click.option(
+        "--store",
+        "store_url",
+        default=None,
+        metavar="URL",
+        help="Read this store (oxigraph:PATH or sparql:QUERY_URL) instead of the YAML course.",
+    )(command)
+
+
+def _read_store(store_url: str | None, data_dir: Path | None, out_dir: Path, base_iri: str) -> GraphStore:
+    """The store a reading command asked for, or the course (built, or compiled in memory)."""
+    if store_url is not None:
+        return _open_store(store_url, base_iri, read_only=True)
+    store, warning = open_course(_data_dir(data_dir), out_dir, base_iri)
+    if warning:
+        click.echo(warning, err=True)
+    return store
+
+
+def _open_store(store_url: str, base_iri: str, *, read_only: bool) -> GraphStore:
+    """An existing store by URL; memory: is refused, since it holds nothing once a command ends."""
+    from conceptgraph.errors import StoreError
+    from conceptgraph.remote import SCHEME, RemoteStore
+    from conceptgraph.store import Store
+
+    if store_url == "memory:":
+        raise StoreError("a memory: store holds nothing once this command ends; use oxigraph:PATH or sparql:URL")
+    if store_url.startswith(SCHEME):
+        prefixes = setting("graphs") or (base_iri,)
+        return RemoteStore.open(store_url, prefixes=prefixes, timeout=REMOTE_TIMEOUT)
+    return Store.open(store_url, read_only=read_only)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="conceptgraph")
 def cli() -> None:
@@ -133,13 +172,12 @@ def validate(data_dir: Path | None, base: str | None) -> None:
 @cli.command()
 @data_options
 @out_option("Folder of an existing build to read (built in memory if absent).")
+@store_option
 @_reports_errors
-def stats(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
+def stats(data_dir: Path | None, base: str | None, out_dir: Path, store_url: str | None) -> None:
     """Count resources per class and links per type."""
     base_iri = setting("base_iri", base)
-    store, warning = open_course(_data_dir(data_dir), out_dir, base_iri)
-    if warning:
-        click.echo(warning, err=True)
+    store = _read_store(store_url, data_dir, out_dir, base_iri)
     click.echo(format_stats(course_stats(store, base_iri), len(store)), nl=False)
 
 
@@ -155,8 +193,9 @@ def stats(data_dir: Path | None, base: str | None, out_dir: Path) -> None:
 )
 @data_options
 @out_option("Folder of an existing build to read (built in memory if absent).")
+@store_option
 @_reports_errors
-def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_dir: Path) -> None:
+def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_dir: Path, store_url: str | None) -> None:
     """Run a SPARQL query; the default graph is the union of all named graphs.
 
     The prefixes cg, dcterms, foaf, owl, prov, rdf, rdfs, schema, skos and xsd are predeclared.
@@ -164,9 +203,7 @@ def query(sparql: str, fmt: str, data_dir: Path | None, base: str | None, out_di
     """
     base_iri = setting("base_iri", base)
     text = sys.stdin.read() if sparql == "-" else sparql
-    store, warning = open_course(_data_dir(data_dir), out_dir, base_iri)
-    if warning:
-        click.echo(warning, err=True)
+    store = _read_store(store_url, data_dir, out_dir, base_iri)
     declared = sparql_prologue() + f"PREFIX id: <{base_iri}id/>\n"
     result = store.query(declared + text, prologue_lines=declared.count("\n"))
     sys.stdout.buffer.write(render(result, fmt, base=base_iri))
@@ -338,14 +375,10 @@ def load(
     import tempfile
 
     from conceptgraph.build import TRIG_NAME, compile_course, serialise
-    from conceptgraph.errors import StoreError
     from conceptgraph.fresh_load import load_new_store
     from conceptgraph.loading import load_file, remove_staging
-    from conceptgraph.remote import SCHEME, RemoteStore
-    from conceptgraph.store import GraphStore, Store
+    from conceptgraph.remote import RemoteStore
 
-    if store_url == "memory:":
-        raise StoreError("a memory: store holds nothing once this command ends; load into oxigraph:PATH or sparql:URL")
     base_iri = setting("base_iri", base)
     sources = list(files)
     with tempfile.TemporaryDirectory() as folder:
@@ -359,12 +392,7 @@ def load(
                 count = load_new_store(new, sources, graph=graph, base=base_iri, progress=progress, report=say)
             click.echo(f"{store_url} is a new store holding {count} triples.")
             return
-        store: GraphStore
-        if store_url.startswith(SCHEME):
-            prefixes = setting("graphs") or (base_iri,)
-            store = RemoteStore.open(store_url, prefixes=prefixes, timeout=REMOTE_LOAD_TIMEOUT)
-        else:
-            store = Store.open(store_url)
+        store = _open_store(store_url, base_iri, read_only=False)
         if remove_staging(store):
             click.echo("removed what an unfinished earlier load left behind")
         total = sum(
