@@ -148,6 +148,47 @@ def test_updates_reach_the_server_and_the_views(own_virtuoso: Virtuoso, tmp_path
         running.stop()
 
 
+def test_a_load_by_someone_else_reaches_the_running_service(
+    own_virtuoso: Virtuoso, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = {**SERVER_SETTINGS, "store": own_virtuoso.store_url, "store_refresh": "0.5"}
+    running = RunningServer(tmp_path / "build", settings, env=own_virtuoso.credentials)
+    try:
+        before = fetch(f"{running.url}/healthz").json()["triples"]
+        assert fetch(f"{running.url}/api/search?q=Nyhedsbrev").json() == []
+        extra = tmp_path / "nyhed.ttl"
+        extra.write_text(
+            f"<{COURSE}id/nyhedsbrev> a <{COURSE}vocab#Concept> ; "
+            '<http://www.w3.org/2004/02/skos/core#prefLabel> "Nyhedsbrev"@da .\n',
+            encoding="utf-8",
+        )
+        graph = f"{COURSE}graph/nyhed"
+        loaded = conceptgraph(
+            "load",
+            "--store",
+            own_virtuoso.store_url,
+            str(extra),
+            "--graph",
+            graph,
+            cwd=tmp_path,
+            env=own_virtuoso.credentials,
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        deadline = time.monotonic() + 30
+        while fetch(f"{running.url}/healthz").json()["triples"] == before:
+            assert time.monotonic() < deadline, "the service never noticed the new graph"
+            time.sleep(0.2)
+        assert fetch(f"{running.url}/healthz").json()["triples"] == before + 2
+        assert [hit["slug"] for hit in fetch(f"{running.url}/api/search?q=Nyhedsbrev").json()] == ["nyhedsbrev"]
+        asked = ask(running.url, f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert asked.json()["boolean"] is True
+    finally:
+        running.stop()
+        monkeypatch.setenv("CONCEPTGRAPH_STORE_USER", "dba")
+        monkeypatch.setenv("CONCEPTGRAPH_STORE_PASSWORD", PASSWORD)
+        RemoteStore.open(own_virtuoso.store_url, prefixes=(graph,), timeout=10).update(f"DROP SILENT GRAPH <{graph}>")
+
+
 def test_down_or_hanging_server_gives_502_or_504_and_the_service_recovers(
     own_virtuoso: Virtuoso, tmp_path: Path
 ) -> None:

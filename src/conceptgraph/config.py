@@ -97,6 +97,12 @@ SETTINGS = {
             "dataset (default: the base IRI).",
             _iri_prefixes,
         ),
+        Setting(
+            "store_refresh",
+            30.0,
+            "On a sparql: store, seconds between checks whether its graphs changed (loads by others).",
+            _positive(float),
+        ),
         Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", _positive(float)),
         Setting("max_rows", 10_000, "Rows (or triples) a query result may hold.", _positive(int)),
         Setting("max_query_bytes", 65_536, "Largest query or request body, in bytes.", _positive(int)),

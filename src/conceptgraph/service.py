@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 from conceptgraph.assets import default_data_dir
 from conceptgraph.build import INFO_NAME, ensure_build
+from conceptgraph.errors import StoreError
 from conceptgraph.loading import Files
 from conceptgraph.projection import Projection, project
 from conceptgraph.remote import SCHEME, RemoteStore
@@ -57,6 +59,8 @@ class CourseService:
         store, pool = _engine(source if isinstance(source, Files) else str(source), settings)
         service = cls(settings, store, pool, version or _stored_version(store), store.graph_sizes())
         _ = service.projection  # built now, so the first visitor does not wait for it
+        if isinstance(store, RemoteStore):
+            threading.Thread(target=service._watch, args=(settings["store_refresh"],), daemon=True).start()
         return service
 
     @property
@@ -88,10 +92,28 @@ class CourseService:
         (A remote store is one store: the runner's update already changed what the views read.)"""
         if isinstance(self.store, Store):
             self.store.engine.update(update)
+        self._data_changed(self.store.graph_sizes())
+
+    def _data_changed(self, graphs: dict[str, int]) -> None:
+        """Forget the projection and rendered views, which were drawn from other data."""
         self.__dict__.pop("projection", None)
         with self._memo_lock:
             self._memo.clear()
-        self.graphs = self.store.graph_sizes()
+        self.graphs = graphs
+
+    def _watch(self, every: float) -> None:
+        """A remote server's data may change under us (another `conceptgraph load`, another tool):
+        every `every` seconds, compare its graphs and their sizes with ours; while it is down,
+        keep serving what we have."""
+        while True:
+            time.sleep(every)
+            try:
+                graphs = self.store.graph_sizes()
+            except StoreError:
+                continue
+            if graphs != self.graphs:
+                self._data_changed(graphs)
+                self.data_version = _stored_version(self.store)
 
     def close(self) -> None:
         self.pool.close()
