@@ -6,8 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -111,6 +113,39 @@ def test_wrong_credentials_are_refused_without_showing_them(own_virtuoso: Virtuo
     in_url = own_virtuoso.store_url.replace("http://", "http://dba:dba@", 1)
     with pytest.raises(StoreError, match="credentials do not belong in the URL"):
         Endpoints.parse(in_url)
+
+
+def test_digest_challenges_are_answered_once_not_per_request(
+    own_virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso's write endpoints ask for Digest; after the first challenge, batches go once."""
+    monkeypatch.setenv("CONCEPTGRAPH_STORE_USER", "dba")
+    monkeypatch.setenv("CONCEPTGRAPH_STORE_PASSWORD", PASSWORD)
+    graph = f"{COURSE}graph/digest"
+    store = RemoteStore.open(own_virtuoso.store_url, prefixes=(graph,), timeout=10)
+    statuses = _count_responses(store)
+    for i in range(5):
+        store.post_triples(graph, f"<http://e/s{i}> <http://e/p> <http://e/o> .\n".encode())
+        store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://e/u{i}> <http://e/p> <http://e/o> }} }}")
+    assert statuses.count(401) == 2, statuses  # one per write endpoint, then never again
+    assert len(statuses) == 12
+    assert store.graph_sizes() == {graph: 10}
+    store.update(f"DROP SILENT GRAPH <{graph}>")
+
+
+def _count_responses(store: RemoteStore) -> list[int]:
+    """The status of every HTTP response the store's opener receives, 401s included."""
+    seen: list[int] = []
+
+    class Counter(urllib.request.BaseHandler):
+        handler_order = 0  # before urllib turns a 401 into a retry
+
+        def http_response(self, request: urllib.request.Request, response: Any) -> Any:
+            seen.append(response.status)
+            return response
+
+    store._opener.add_handler(Counter())
+    return seen
 
 
 def test_credentials_from_a_file(own_virtuoso: Virtuoso, tmp_path: Path) -> None:

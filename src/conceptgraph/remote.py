@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -268,6 +269,40 @@ def _opener(endpoints: Endpoints) -> urllib.request.OpenerDirector:
     for address in (endpoints.query, endpoints.update, endpoints.gsp):
         if address:
             manager.add_password(None, address, *found)
-    return urllib.request.build_opener(
-        urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)
-    )
+    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager), _ReusedDigest(manager))
+
+
+class _ReusedDigest(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that answers an address's last challenge up front.
+
+    urllib's handler sends every request without credentials first and again after the 401, so
+    each batch of a load would cross the network twice. Reusing the challenge (with the nonce count
+    going up, as RFC 7616 allows) sends it once; a stale or refused nonce gets a fresh 401, which
+    the base class answers as before.
+    """
+
+    def __init__(self, manager: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(manager)
+        self._challenges: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def http_request(self, request: urllib.request.Request) -> urllib.request.Request:
+        with self._lock:
+            challenge = self._challenges.get(_without_query(request.full_url))
+            answer = self.get_authorization(request, challenge) if challenge else None
+        if answer and not request.has_header(self.auth_header):
+            request.add_unredirected_header(self.auth_header, f"Digest {answer}")
+        return request
+
+    https_request = http_request
+
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> Any:
+        _, challenge = auth.split(" ", 1)
+        parts = [part for part in urllib.request.parse_http_list(challenge) if part]
+        with self._lock:
+            self._challenges[_without_query(req.full_url)] = urllib.request.parse_keqv_list(parts)
+        return super().retry_http_digest_auth(req, auth)
+
+
+def _without_query(url: str) -> str:
+    return urllib.parse.urlsplit(url)._replace(query="", fragment="").geturl()
