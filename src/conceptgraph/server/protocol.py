@@ -16,6 +16,8 @@ from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
 
 from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
@@ -94,7 +96,7 @@ class ProtocolLayer:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "POST", "OPTIONS"):
             return self._app(environ, start_response)
         request = Request(environ)
-        if request.method != "OPTIONS" and prefers_html(request.accept_mimetypes):
+        if request.method != "OPTIONS" and _for_browser(request.headers.get("Accept", "")):
             return self._app(environ, start_response)
         request.max_content_length = self._max_body
         try:
@@ -117,6 +119,12 @@ class ProtocolLayer:
         if any(explicit_quality(request.accept_mimetypes, t) > 0 for t in GRAPH_TYPES):
             return service_description(self._service, request)
         raise ApiError(400, "no query: send one in the 'query' parameter or as an application/sparql-query body")
+
+
+@lru_cache(maxsize=512)
+def _for_browser(accept: str) -> bool:
+    """Whether this Accept header puts HTML first (cached per header, as `negotiate` is)."""
+    return prefers_html(parse_accept_header(accept, MIMEAccept))
 
 
 def finish(response: AnyResponse) -> AnyResponse:
@@ -202,16 +210,24 @@ def _dataset(verdict: Verdict, asked: ProtocolRequest, graphs: dict[str, int]) -
 
 
 def _negotiate(request: Request, form: str) -> str:
+    return negotiate(request.headers.get("Accept", ""), request.values.get("format", ""), form)
+
+
+@lru_cache(maxsize=512)
+def negotiate(accept: str, fmt: str, form: str) -> str:
+    """The result's media type: `format=` if given, else the best the Accept header allows.
+
+    Cached: a client sends the same Accept header with every query, and parsing and matching it
+    costs more than a cheap query does."""
     types = offered(form)
-    fmt = request.values.get("format")
     if fmt:
         media_type = SHORT_NAMES.get(fmt, fmt)
         if media_type not in types:
             raise ApiError(406, f"format '{fmt}' is not offered for {form} queries; offered: {', '.join(types)}")
         return media_type
-    if not request.headers.get("Accept"):
+    if not accept:
         return types[0]
-    best = request.accept_mimetypes.best_match(types)
+    best = parse_accept_header(accept, MIMEAccept).best_match(types)
     if best is None:
         raise ApiError(406, f"none of the accepted media types can carry a {form} result; offered: {', '.join(types)}")
     return best

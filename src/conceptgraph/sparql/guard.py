@@ -41,10 +41,12 @@ class Verdict:
     named_graphs: tuple[str, ...]
 
 
+@lru_cache(maxsize=1024)
 def check_query(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tuple[str, str], ...] = ()) -> Verdict:
     """Measure, parse and judge a query. Raises QueryTooLarge, QuerySyntaxError or QueryNotAllowed.
 
-    `prefixes` are the ones the endpoint predeclares, as (prefix, namespace) pairs.
+    `prefixes` are the ones the endpoint predeclares, as (prefix, namespace) pairs. Verdicts are
+    cached by query text (clients repeat queries); refusals are not, and are measured again.
     """
     size = len(text.encode("utf-8"))
     if size > max_bytes:
@@ -55,7 +57,6 @@ def check_query(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tu
     return _judge(text, prefixes)
 
 
-@lru_cache(maxsize=1024)
 def _judge(text: str, predeclared: tuple[tuple[str, str], ...]) -> Verdict:
     try:
         tree = parseQuery(text)

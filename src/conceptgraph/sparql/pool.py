@@ -15,6 +15,7 @@ import functools
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import threading
 import time
@@ -50,6 +51,17 @@ class _Worker:
     conn: Connection
     stop: Callable[[], None]
     info: dict[str, Any] = field(default_factory=dict)
+    poller: select.poll = field(default_factory=select.poll)
+
+    def __post_init__(self) -> None:
+        self.poller.register(self.conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout: float) -> bool:
+        """Whether a reply (or the end of the pipe) arrived within `timeout` seconds.
+
+        One poll object per worker: `Connection.poll` builds a selector on every call, which
+        costs as much as a cheap query's own evaluation."""
+        return bool(self.poller.poll(timeout * 1000))
 
 
 class WorkerPool:
@@ -87,7 +99,7 @@ class WorkerPool:
             raise PoolBusy(f"all query workers are busy (waited {wait:g} s); try again shortly") from None
         try:
             worker.conn.send(task)
-            if not worker.conn.poll(timeout):
+            if not worker.answered(timeout):
                 self._retire(worker)
                 raise QueryTimeout(
                     f"the query was stopped after the time limit of {timeout:g} s; "
@@ -116,7 +128,7 @@ class WorkerPool:
             for worker in held:
                 worker.conn.send(task)
             for worker in held:
-                if not worker.conn.poll(timeout):
+                if not worker.answered(timeout):
                     raise QueryTimeout(f"a worker did not apply the update within {timeout:g} s")
                 replies.append(worker.conn.recv())
             return replies
@@ -152,7 +164,7 @@ class WorkerPool:
         return worker
 
     def _await_ready(self, worker: _Worker) -> None:
-        if not worker.conn.poll(START_TIMEOUT):
+        if not worker.answered(START_TIMEOUT):
             raise QueryError(f"a query worker did not start within {START_TIMEOUT:g} s")
         worker.info = worker.conn.recv()
 
