@@ -214,6 +214,13 @@ def test_head_answers_like_get_without_a_body(server: RunningServer) -> None:
     assert head.headers["content-type"] == got.headers["content-type"]
 
 
+def test_a_very_long_accept_header_is_negotiated_too(server: RunningServer) -> None:
+    """Long headers skip the negotiation cache (so they cannot fill it); the answer is the same."""
+    accept = ", ".join(f"application/x-made-up-{i}" for i in range(200)) + ", text/csv;q=0.5"
+    reply = get(server, PRINCIPLES, accept=accept)
+    assert len(accept) > 4000 and reply.status == 200 and reply.headers["content-type"].startswith("text/csv")
+
+
 def test_programs_get_json_errors_and_browsers_html_pages(server: RunningServer) -> None:
     """Browsers (HTML first) pass through Flask, programs are answered in front of it: same verdict."""
     form = {"Content-Type": "application/x-www-form-urlencoded"}

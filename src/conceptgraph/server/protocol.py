@@ -10,11 +10,11 @@ limit and row cap, and comes back in the negotiated media type.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -59,6 +59,8 @@ CORS = {
     "Access-Control-Max-Age": "86400",
 }
 SENT = (*CORS.items(), ("Vary", "Accept"), *SECURITY_HEADERS.items())
+MAX_CACHED_ACCEPT = 1024
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,18 @@ class Answer:
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 200
+
+
+def per_header(function: Callable[..., R]) -> Callable[..., R]:
+    """Cache `function` by the Accept header it is given first: a client sends the same header
+    with every query, and parsing and matching it costs more than a cheap query does. Very long
+    headers are not cached, so a hostile client cannot fill memory with header text."""
+    cached = lru_cache(maxsize=512)(function)
+
+    def call(accept: str, *args: str) -> R:
+        return (cached if len(accept) <= MAX_CACHED_ACCEPT else function)(accept, *args)
+
+    return call
 
 
 class ProtocolLayer:
@@ -121,9 +135,9 @@ class ProtocolLayer:
         raise ApiError(400, "no query: send one in the 'query' parameter or as an application/sparql-query body")
 
 
-@lru_cache(maxsize=512)
+@per_header
 def _for_browser(accept: str) -> bool:
-    """Whether this Accept header puts HTML first (cached per header, as `negotiate` is)."""
+    """Whether this Accept header puts HTML first."""
     return prefers_html(parse_accept_header(accept, MIMEAccept))
 
 
@@ -213,12 +227,9 @@ def _negotiate(request: Request, form: str) -> str:
     return negotiate(request.headers.get("Accept", ""), request.values.get("format", ""), form)
 
 
-@lru_cache(maxsize=512)
+@per_header
 def negotiate(accept: str, fmt: str, form: str) -> str:
-    """The result's media type: `format=` if given, else the best the Accept header allows.
-
-    Cached: a client sends the same Accept header with every query, and parsing and matching it
-    costs more than a cheap query does."""
+    """The result's media type: `format=` if given, else the best the Accept header allows."""
     types = offered(form)
     if fmt:
         media_type = SHORT_NAMES.get(fmt, fmt)

@@ -41,7 +41,7 @@ class Verdict:
     named_graphs: tuple[str, ...]
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def check_query(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tuple[str, str], ...] = ()) -> Verdict:
     """Measure, parse and judge a query. Raises QueryTooLarge, QuerySyntaxError or QueryNotAllowed.
 
