@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -187,3 +188,44 @@ def test_update_forms_never_change_the_data(server: RunningServer) -> None:
     ]:
         assert fetch(server.url + path, method="POST", data=data, headers={"Content-Type": kind}).status == 403
     assert ask(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json() == before
+
+
+def test_a_server_killed_outright_leaves_nothing_running(tmp_path: Path) -> None:
+    """kill -9 of `conceptgraph serve` takes its HTTP worker, zygote and query workers with it,
+    so nothing keeps answering on the port."""
+    running = RunningServer(tmp_path / "build", SERVER_SETTINGS)
+    family = _descendants(running.process.pid)
+    assert len(family) >= 3  # Granian's worker, the zygote, the query workers
+    running.process.kill()
+    running.process.wait()
+    deadline = time.monotonic() + 20
+    while alive := [pid for pid in family if _running(pid)]:
+        assert time.monotonic() < deadline, f"still running after the server was killed: {alive}"
+        time.sleep(0.1)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", running.port), timeout=2).close()
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

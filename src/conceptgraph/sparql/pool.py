@@ -67,8 +67,8 @@ class _Worker:
 class WorkerPool:
     """`size` worker processes answering from the dataset loaded from `source`.
 
-    An in-memory dataset is loaded once, by a zygote that forks the workers (they share its
-    memory); an on-disk store is opened read-only by each spawned worker.
+    An in-memory dataset is loaded once, by a zygote that forks the workers (none loads it
+    again, see `zygote`); an on-disk store is opened read-only by each spawned worker.
     """
 
     def __init__(self, source: str | Files, size: int) -> None:
