@@ -11,6 +11,7 @@ service cannot start it says why and exits, which ends the server (no restart lo
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -70,5 +71,6 @@ def _end_with_parent() -> None:
     """Have the kernel stop this worker when the main process dies, even by SIGKILL: otherwise the
     worker (and its query workers) would keep serving on the port with nothing to stop them."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() == 1:  # the main process died before we asked
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the main process died before we asked
         os._exit(COULD_NOT_START)
