@@ -115,14 +115,20 @@ def _read_store(store_url: str | None, data_dir: Path | None, out_dir: Path, bas
     return store
 
 
-def _open_store(store_url: str, base_iri: str, *, read_only: bool) -> GraphStore:
-    """An existing store by URL; memory: is refused, since it holds nothing once a command ends."""
+def _refuse_memory(store_url: str) -> None:
+    """memory: holds nothing once a command ends, so a command naming it is refused up front."""
     from conceptgraph.errors import StoreError
-    from conceptgraph.remote import SCHEME, RemoteStore
-    from conceptgraph.store import Store
 
     if store_url == "memory:":
         raise StoreError("a memory: store holds nothing once this command ends; use oxigraph:PATH or sparql:URL")
+
+
+def _open_store(store_url: str, base_iri: str, *, read_only: bool) -> GraphStore:
+    """An existing store by URL."""
+    from conceptgraph.remote import SCHEME, RemoteStore
+    from conceptgraph.store import Store
+
+    _refuse_memory(store_url)
     if store_url.startswith(SCHEME):
         prefixes = setting("graphs") or (base_iri,)
         return RemoteStore.open(store_url, prefixes=prefixes, timeout=REMOTE_TIMEOUT)
@@ -379,6 +385,7 @@ def load(
     from conceptgraph.loading import load_file, remove_staging
     from conceptgraph.remote import RemoteStore
 
+    _refuse_memory(store_url)  # before the course is compiled, not after
     base_iri = setting("base_iri", base)
     sources = list(files)
     with tempfile.TemporaryDirectory() as folder:
