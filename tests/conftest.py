@@ -101,7 +101,7 @@ QUESTION_PATH = {
     "tekst-3-aakerstroem",
     "tekst-1-soerensen-torfing",
     "aakerstroem",
-    "jacob-torfing",
+    "torfing",
     "soerensen",
 }
 HOSTILE = "<img src=x onerror=alert(1)> & \"quotes\" 'æøå'"

@@ -175,4 +175,4 @@ def test_shacl_violations_point_at_the_resource(data_copy: Path, runner: CliRunn
 def test_good_data_validates(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate", "--data", str(default_data_dir())])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 181 resources in 10 files")
+    assert result.output.startswith("OK: 183 resources in 10 files")

@@ -31,7 +31,7 @@ def click_node(page: Any, slug: str) -> None:
 
 def test_map_loads_every_node_without_errors_or_outside_requests(page: Any, server: RunningServer) -> None:
     open_map(page, f"{server.url}/map")
-    assert page.evaluate("window.conceptgraphMap.nodes.length") == 181
+    assert page.evaluate("window.conceptgraphMap.nodes.length") == 183
     assert page.console_errors == []
     assert page.outside_requests == []
 
@@ -48,7 +48,7 @@ def test_search_select_focus_changes_the_url(page: Any, server: RunningServer) -
     assert page.evaluate("window.conceptgraphMap.nodes.get('aakerstroem').borderWidth") == 4
     page.go_back()
     page.wait_for_selector("body[data-map-ready=true]")
-    assert page.evaluate("window.conceptgraphMap.nodes.length") == 181
+    assert page.evaluate("window.conceptgraphMap.nodes.length") == 183
 
 
 def test_path_view_highlights_the_question_theory_texts_and_authors(page: Any, server: RunningServer) -> None:

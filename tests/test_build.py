@@ -62,7 +62,7 @@ def test_same_input_gives_the_same_bytes_across_processes(tmp_path: Path) -> Non
     for name in ("dataset.trig", "course.ttl", "build.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     info = json.loads((tmp_path / "a" / "build.json").read_text())
-    assert info["resources"] == 181 and len(info["files"]) == 10
+    assert info["resources"] == 183 and len(info["files"]) == 10
     assert b"2025-09-08T00:00:00" in (tmp_path / "a" / "dataset.trig").read_bytes()
 
 

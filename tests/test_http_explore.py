@@ -32,10 +32,19 @@ class Questions(HTMLParser):
         self.sets: list[str] = []
         self.questions: list[str] = []
         self.reasons = 0
+        self.kinds: list[list[str]] = []  # per question, the kind of each link in page order
         self._tag = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag = tag if tag in ("h2", "h3") else ("why" if ("class", "why") in attrs else self._tag)
+        if tag == "h3":
+            self.kinds.append([])
+        is_kind = ("class", "kind") in attrs
+        if tag in ("h2", "h3"):
+            self._tag = tag
+        elif ("class", "why") in attrs:
+            self._tag = "why"
+        elif is_kind:
+            self._tag = "kind"
 
     def handle_data(self, data: str) -> None:
         if not data.strip():
@@ -46,6 +55,8 @@ class Questions(HTMLParser):
             self.questions.append(data.strip())
         elif self._tag == "why":
             self.reasons += 1
+        elif self._tag == "kind" and self.kinds:
+            self.kinds[-1].append(data.strip(" ()"))
         self._tag = ""
 
 
@@ -53,7 +64,7 @@ def test_map_of_the_whole_course(server: RunningServer) -> None:
     reply = fetch(f"{server.url}/map", headers=HTML)
     assert reply.status == 200
     data = map_data(reply.text)
-    assert len(data["nodes"]) == 181 and len(data["edges"]) > 400
+    assert len(data["nodes"]) == 183 and len(data["edges"]) > 400
     assert all("x" in node and "y" in node for node in data["nodes"])
     assert data["options"]["physics"]["enabled"] is False
     assert "script-src 'self'" in reply.headers["content-security-policy"]
@@ -117,16 +128,27 @@ def test_questions_page_lists_every_question_with_reasons(server: RunningServer)
     parsed = Questions()
     parsed.feed(reply.text)
     assert parsed.sets == [
-        "Refleksion (1)",
-        "Refleksion (2)",
-        "REFLEKSION",
-        "Refleksion (3)",
+        "Refleksion: AK som potentiel organisation, barrierer og drivkræfter",
+        "Refleksion: strategi, åbenhed og støj",
+        "Refleksion: borgercentreret innovation",
+        "Refleksion: borgerinddragelse og indflydelse",
         "Billeder på motivation",
         "Vi gør os klar til at møde Jakob",
     ]
     assert len(parsed.questions) == 23
     assert parsed.questions[0] == "Hvor og hvordan ser I AK som en potentiel organisation?"
-    assert parsed.reasons == 88
+    assert parsed.reasons == 86
+
+
+def test_questions_page_lists_theory_first_and_abbreviations_last(server: RunningServer) -> None:
+    parsed = Questions()
+    parsed.feed(fetch(f"{server.url}/questions", headers=HTML).text)
+    assert len(parsed.kinds) == 23
+    rank = {"tekst": 2, "tema": 3, "forkortelse": 4, "citat": 1}
+    for question, kinds in zip(parsed.questions, parsed.kinds, strict=True):
+        order = [rank.get(k.lower(), 0) for k in kinds]
+        assert order == sorted(order), (question, kinds)
+        assert order[0] == 0, f"{question}: the first link is a {kinds[0]}, not theory"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 from conceptgraph.build import Build
 from conceptgraph.layout import positions
 from conceptgraph.projection import Projection, project
+from conceptgraph.render import network_data
 from conceptgraph.server.explore import view_query
 from conceptgraph.store import Store
 from conceptgraph.views import ViewError, parse_view, search, select
@@ -32,7 +33,23 @@ def test_every_resource_is_a_node_and_links_are_directed_edges(projection: Proje
     assert edge["label"]["da"] == "adresserer"
     assert edge["rationale"]["da"].startswith("Spørgsmålet spørger direkte")
     addresses = [1 for _, _, k in graph.edges(keys=True) if k == "cg:addresses"]
-    assert len(addresses) == 88
+    assert len(addresses) == 86
+
+
+def test_the_slides_cross_links_are_drawn_with_labels_and_their_sentence(projection: Projection) -> None:
+    graph = projection.graph
+    edge = graph.edges["tekst-2-mandag-morgen", "de-fem-lederroller", "cg:alignsWith"]
+    assert edge["label"] == {"da": "ligger op ad", "en": "is in line with"}
+    assert edge["source_text"].startswith("Teksten ligger godt op af de fem lederroller fra Mandag Morgen")
+    crossing = [d for _, _, k, d in graph.edges(keys=True, data=True) if k in CROSS_RELATIONS]
+    assert len(crossing) >= 11
+    assert all(d["source_text"] and d["label"]["da"] != d["label"]["en"] for d in crossing)
+    data = network_data(projection, view(projection, focus="barrierer-for-innovation", depth="1"))
+    drawn = [e for e in data["edges"] if e["relation"] == "cg:setAgainst"]
+    assert drawn and drawn[0]["source_text"].startswith("Barriererne har en mere strukturel karakter")
+
+
+CROSS_RELATIONS = {"cg:alignsWith", "cg:setAgainst", "cg:refersTo", "cg:speaksOfSameAs"}
 
 
 def test_a_symmetric_link_is_one_edge(projection: Projection) -> None:
@@ -49,7 +66,7 @@ def test_every_relation_has_a_danish_label(projection: Projection) -> None:
 def test_focus_and_depth(projection: Projection) -> None:
     one = view(projection, focus="den-potentielle-organisation", depth="1")
     two = view(projection, focus="den-potentielle-organisation", depth="2")
-    questions = {"ak-som-potentiel-organisation", "netvaerkstema-og-stoej", "opgoer-med-projekttaenkning"}
+    questions = {"ak-som-potentiel-organisation", "netvaerkstema-og-stoej", "maal-og-strategi-med-aabne-muligheder"}
     assert questions <= set(one.nodes)
     assert set(one.nodes) < set(two.nodes)
     assert one.highlight == {"den-potentielle-organisation"}
@@ -127,7 +144,7 @@ def test_bad_parameters_are_explained(projection: Projection, args: dict[str, st
 
 def test_large_views_keep_the_best_connected_and_count_the_rest(projection: Projection) -> None:
     shown = view(projection, max_nodes=50)
-    assert len(shown.nodes) == 50 and shown.hidden == 131 and shown.total == 181
+    assert len(shown.nodes) == 50 and shown.hidden == 133 and shown.total == 183
     degrees = sorted((projection.graph.degree(n) for n in projection.graph), reverse=True)
     assert min(projection.graph.degree(n) for n in shown.nodes) >= degrees[49]
 

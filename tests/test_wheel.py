@@ -57,7 +57,7 @@ def test_installed_wheel_builds_and_reports_from_any_folder(installed: Path, tmp
     stats = subprocess.run([str(exe), "stats"], cwd=tmp_path, check=True, capture_output=True, text=True)
     assert "  cg:ReflectionQuestion      23\n" in stats.stdout
     build = subprocess.run([str(exe), "build"], cwd=tmp_path, check=True, capture_output=True, text=True)
-    assert "Built 181 resources" in build.stdout
+    assert "Built 183 resources" in build.stdout
     assert (tmp_path / "build" / "dataset.trig").stat().st_size > 100_000
 
 

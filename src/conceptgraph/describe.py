@@ -70,9 +70,20 @@ def links(projection: Projection, slug: str, lang: str) -> dict[str, list[dict[s
                     "label": label(projection, other, lang),
                     "kind": class_name(graph.nodes[other]["cls"], lang),
                     "rationale": text_of(data.get("rationale") or {}, lang),
+                    "source_text": data.get("source_text", ""),
                 }
             )
     return grouped
+
+
+# How a question's links are listed: the theory it asks about first, then quotes, the texts they
+# come from and themes, and the abbreviations it merely uses last.
+_LINK_ORDER = {"Quote": 1, "Text": 2, "Theme": 3, "Abbreviation": 4}
+
+
+def address_order(projection: Projection, target: str, lang: str) -> tuple[int, str]:
+    """Sort key for a question's link to `target`: theory before texts, abbreviations last."""
+    return (_LINK_ORDER.get(projection.graph.nodes[target]["cls"], 0), label(projection, target, lang).casefold())
 
 
 def neighbour_summary(projection: Projection, slug: str, lang: str) -> str:

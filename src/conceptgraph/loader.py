@@ -18,6 +18,8 @@ from conceptgraph.errors import DataError, Problem
 from conceptgraph.ontology import class_names, is_a
 from conceptgraph.schema import (
     ADDRESS_KEYS,
+    CROSS_LINK_KEYS,
+    CROSS_RELATIONS,
     EXPECTED,
     FIELDS,
     FILE_KEYS,
@@ -283,6 +285,8 @@ def _normalise(kind: str, value: Any, pos: Pos) -> tuple[Any, tuple[Pos, str] | 
         return wrong
     if kind == "monthday":
         return (value, None) if isinstance(value, str) and _MONTHDAY.match(value) else wrong
+    if kind == "crosslinks":
+        return _normalise_cross_links(value, pos)
     return _normalise_addresses(value, pos)
 
 
@@ -330,6 +334,35 @@ def _normalise_addresses(value: Any, pos: Pos) -> tuple[Any, tuple[Pos, str] | N
     return links, None
 
 
+def _normalise_cross_links(value: Any, pos: Pos) -> tuple[Any, tuple[Pos, str] | None]:
+    """A link the slides draw themselves: its target, its relation and the slide's own sentence."""
+    if not isinstance(value, LocatedList) or not value:
+        return None, (pos, f"expected {EXPECTED['crosslinks']}, got {value!r}")
+    links = []
+    for item, item_pos in zip(value, value.item_pos, strict=True):
+        if not isinstance(item, LocatedDict):
+            return None, (item_pos, f"each cross-link must be a mapping {{to, relation, source_text}}, got {item!r}")
+        for key in item:
+            if key not in CROSS_LINK_KEYS:
+                return None, (item.key_pos[key], _unknown_key(key, CROSS_LINK_KEYS, "a cross-link"))
+        target, relation, text = item.get("to"), item.get("relation"), item.get("source_text")
+        if not (isinstance(target, str) and SLUG.match(target)):
+            return None, (item.value_pos.get("to", item_pos), f"'to' expects {EXPECTED['ref']}, got {target!r}")
+        if relation not in CROSS_RELATIONS:
+            return None, (
+                item.value_pos.get("relation", item_pos),
+                f"'relation' of the cross-link to '{target}' must be one of "
+                f"{', '.join(CROSS_RELATIONS)}, got {relation!r}",
+            )
+        if not (isinstance(text, str) and text.strip()):
+            return None, (
+                item_pos,
+                f"the cross-link to '{target}' needs 'source_text': the slide sentence that draws it",
+            )
+        links.append({"to": target, "relation": relation, "source_text": text.strip(), "pos": item_pos})
+    return links, None
+
+
 def _apply_defaults(resource: Resource, default_text: str | None) -> None:
     """A file about one text introduces its concepts, quotes and figures unless they say otherwise."""
     wants_text = any(is_a(resource.type, c) for c in INTRODUCED_BY_FILE)
@@ -363,7 +396,7 @@ def _targets(resource: Resource) -> list[tuple[str, str, Pos]]:
             found.append((key, value, pos))
         elif kind == "refs":
             found.extend((key, v, pos) for v in value)
-        elif kind == "addresses":
+        elif kind in ("addresses", "crosslinks"):
             found.extend((key, link["to"], link["pos"]) for link in value)
     return found
 

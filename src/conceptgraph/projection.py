@@ -2,7 +2,8 @@
 
 Nodes are the course's resources (IRIs under `<base>id/`), with their labels, texts and most
 specific class; edges are the links between them, directed, keyed by relation, labelled in
-Danish and English, and carrying the rationale where the link has one. It is read through the
+Danish and English, and carrying the rationale where the link has one (and, for a link the slides
+draw themselves, the slide's sentence). It is read through the
 store interface only, so it is the same on every backend.
 """
 
@@ -119,13 +120,7 @@ def _add_edges(graph: nx.MultiDiGraph, store: GraphStore, prefix: str) -> None:
     labels: dict[str, dict[str, str]] = {}
     for prop, label in _rows(store, "SELECT ?p ?l WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l }"):
         labels.setdefault(prop.value, {})[label.language or "da"] = label.value
-    why: dict[tuple[str, str], dict[str, str]] = {}
-    statements = (
-        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX cg: <https://w3id.org/conceptgraph/vocab#>"
-        " SELECT ?s ?o ?why WHERE { ?st rdf:subject ?s ; rdf:object ?o ; cg:rationale ?why }"
-    )
-    for subject, obj, text in _rows(store, statements):
-        why.setdefault((subject.value, obj.value), {})[text.language or "da"] = text.value
+    why, quoted = _statements(store)
     query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o . FILTER(isIRI(?o) && ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>
         && STRSTARTS(STR(?s), "{prefix}") && STRSTARTS(STR(?o), "{prefix}")) }}"""
     for subject, predicate, obj in sorted(_rows(store, query), key=lambda r: tuple(t.value for t in r)):
@@ -141,5 +136,25 @@ def _add_edges(graph: nx.MultiDiGraph, store: GraphStore, prefix: str) -> None:
             key=relation,
             relation=relation,
             label=labels.get(predicate.value, {"da": relation, "en": relation}),
-            rationale=why.get((subject.value, obj.value), {}),
+            rationale=why.get((subject.value, predicate.value, obj.value), {}),
+            source_text=quoted.get((subject.value, predicate.value, obj.value), ""),
         )
+
+
+Reasons = dict[tuple[str, str, str], dict[str, str]]
+Sentences = dict[tuple[str, str, str], str]
+_STATEMENTS = (
+    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX cg: <https://w3id.org/conceptgraph/vocab#>"
+    " SELECT ?s ?p ?o ?v WHERE {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; {} ?v }}"
+)
+
+
+def _statements(store: GraphStore) -> tuple[Reasons, Sentences]:
+    """What reified links say about themselves: a question's reason, a cross-link's slide sentence."""
+    why: Reasons = {}
+    for subject, predicate, obj, text in _rows(store, _STATEMENTS.format("cg:rationale")):
+        why.setdefault((subject.value, predicate.value, obj.value), {})[text.language or "da"] = text.value
+    quoted: Sentences = {}
+    for subject, predicate, obj, text in _rows(store, _STATEMENTS.format("cg:sourceText")):
+        quoted[(subject.value, predicate.value, obj.value)] = text.value
+    return why, quoted

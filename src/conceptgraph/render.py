@@ -146,6 +146,7 @@ def network_data(projection: Projection, view: View) -> dict[str, Any]:
             relation=key,
             width=3 if marked else 1,
             rationale=rationale.get(lang) or rationale.get("da", ""),
+            source_text=data.get("source_text", ""),
             color={"color": "#d49a00" if marked else "#9aa5b1"},
             label=data["label"].get(lang, key),
             font={"size": 12 if marked else 0},

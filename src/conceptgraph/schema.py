@@ -27,7 +27,8 @@ class Field:
 
 
 # kinds: langmap {da, en}; text (Danish string); plain (string); texts (list of Danish strings);
-# ref / refs (ids); int; bool; time "HH:MM"; monthday "--MM-DD"; addresses (list of {to, why}).
+# ref / refs (ids); int; bool; time "HH:MM"; monthday "--MM-DD"; addresses (list of {to, why});
+# crosslinks (list of {to, relation, source_text}: a link the slides draw themselves, in their words).
 FIELDS: dict[str, Field] = {
     "label": Field(SKOS.prefLabel, "langmap"),
     "alt_labels": Field(SKOS.altLabel, "texts"),
@@ -46,7 +47,7 @@ FIELDS: dict[str, Field] = {
     "start": Field(SCHEMA.startTime, "time"),
     "end": Field(SCHEMA.endTime, "time"),
     "date": Field(DCTERMS.date, "monthday"),
-    "introduced_in": Field(CG.introducedIn, "ref", ("Text",)),
+    "introduced_in": Field(CG.introducedIn, "ref", ("Text", "Framework")),
     "creators": Field(DCTERMS.creator, "refs", ("Person", "Organisation")),
     "themes": Field(CG.partOfTheme, "refs", ("Theme",)),
     "session": Field(CG.partOfSession, "ref", ("Session",)),
@@ -59,7 +60,16 @@ FIELDS: dict[str, Field] = {
     "broader": Field(SKOS.broader, "refs", ("Concept",)),
     "subjects": Field(DCTERMS.subject, "refs"),
     "relation": Field(DCTERMS.relation, "refs"),
-    "addresses": Field(CG.addresses, "addresses", ("Concept", "Text")),
+    "addresses": Field(CG.addresses, "addresses", ("Concept", "Text", "Theme", "Quote")),
+    "cross_links": Field(CG.crossReference, "crosslinks"),
+}
+
+# The relations a cross-link may name: each a sub-property of cg:crossReference.
+CROSS_RELATIONS: dict[str, URIRef] = {
+    "aligns_with": CG.alignsWith,
+    "set_against": CG.setAgainst,
+    "refers_to": CG.refersTo,
+    "speaks_of_same_as": CG.speaksOfSameAs,
 }
 
 RESOURCE_KEYS = ("id", "type", *FIELDS)
@@ -67,6 +77,7 @@ REQUIRED_RESOURCE_KEYS = ("id", "type", "label")
 FILE_KEYS = ("title", "text", "sections")
 SECTION_KEYS = ("heading", "list", "resources")
 ADDRESS_KEYS = ("to", "why")
+CROSS_LINK_KEYS = ("to", "relation", "source_text")
 
 EXPECTED: dict[str, str] = {
     "langmap": 'a mapping with a Danish text, like {da: "…", en: "…"}',
@@ -80,6 +91,7 @@ EXPECTED: dict[str, str] = {
     "time": 'a time like "09:20"',
     "monthday": 'a date without year like "--09-08"',
     "addresses": 'a list of {to: id, why: {da: "…", en: "…"}}',
+    "crosslinks": 'a list of {to: id, relation: aligns_with|set_against|refers_to|speaks_of_same_as, source_text: "…"}',
 }
 
 # Classes whose resources take the file's `text:` as cg:introducedIn when they do not name one.

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from conceptgraph import __version__
 from conceptgraph.loader import Course, Resource
 from conceptgraph.ontology import superclasses, vocabulary
-from conceptgraph.schema import FIELDS
+from conceptgraph.schema import CROSS_RELATIONS, FIELDS
 from conceptgraph.vocab import CG, PREFIXES, SCHEMA, graph_iri, resource_iri
 
 
@@ -77,12 +77,16 @@ def _emit(g: Graph, resource: Resource, base: str) -> None:
     if resource.in_list is not None:
         g.add((node, CG.inList, resource_iri(base, resource.in_list)))
     for key, value in resource.values.items():
+        if key == "cross_links":
+            continue
         for obj in _objects(key, value, base):
             g.add((node, FIELDS[key].predicate, obj))
     if "contrasts_with" in resource.values:
         g.add((resource_iri(base, resource.values["contrasts_with"]), CG.contrastsWith, node))
     for link in resource.values.get("addresses", []):
         _reify_address(g, node, resource.id, link, base)
+    for link in resource.values.get("cross_links", []):
+        _cross_link(g, node, resource.id, link, base)
 
 
 def _objects(key: str, value: Any, base: str) -> list[URIRef | Literal]:
@@ -109,6 +113,19 @@ def _reify_address(g: Graph, question: URIRef, qid: str, link: dict[str, Any], b
     g.add((statement, RDF.object, resource_iri(base, link["to"])))
     for lang, text in link["why"].items():
         g.add((statement, CG.rationale, Literal(text, lang=lang)))
+
+
+def _cross_link(g: Graph, subject: URIRef, sid: str, link: dict[str, Any], base: str) -> None:
+    """A link the slides draw themselves: the triple, and a statement carrying the slide's sentence."""
+    predicate = CROSS_RELATIONS[link["relation"]]
+    target = resource_iri(base, link["to"])
+    g.add((subject, predicate, target))
+    statement = URIRef(f"{base}id/{sid}/{predicate[len(str(CG)) :]}/{link['to']}")
+    g.add((statement, RDF.type, RDF.Statement))
+    g.add((statement, RDF.subject, subject))
+    g.add((statement, RDF.predicate, predicate))
+    g.add((statement, RDF.object, target))
+    g.add((statement, CG.sourceText, Literal(link["source_text"], lang="da")))
 
 
 def _describe_build(g: Graph, course: Course, base: str, built: datetime) -> None:

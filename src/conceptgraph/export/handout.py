@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
-from conceptgraph.describe import label, text_of
+from conceptgraph.describe import address_order, label, text_of
 from conceptgraph.errors import ExportError
 from conceptgraph.export.context import Snapshot
 from conceptgraph.render import class_name
@@ -47,7 +47,9 @@ def questions(snapshot: Snapshot) -> list[dict[str, Any]]:
                 "kind": class_name(graph.nodes[target]["cls"], lang),
                 "why": text_of(graph.edges[question, target, key].get("rationale") or {}, lang),
             }
-            for _, target, key in sorted(graph.out_edges(question, keys=True))
+            for _, target, key in sorted(
+                graph.out_edges(question, keys=True), key=lambda e: address_order(snapshot.projection, e[1], lang)
+            )
             if key == "cg:addresses"
         ]
         group["questions"].append(

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from conceptgraph.describe import details, label, neighbour_summary, text_of
+from conceptgraph.describe import address_order, details, label, neighbour_summary, text_of
 from conceptgraph.projection import Projection
 from conceptgraph.render import class_name, legend, network_data
 from conceptgraph.server.http import CSP, ApiError
@@ -218,18 +218,16 @@ def questions() -> Response:
         )
         items = []
         for question in members:
-            links = []
-            for _, target, key in sorted(graph.out_edges(question, keys=True)):
-                if key == "cg:addresses":
-                    rationale = graph.edges[question, target, key].get("rationale") or {}
-                    links.append(
-                        {
-                            "slug": target,
-                            "label": label(projection, target, lang),
-                            "kind": class_name(graph.nodes[target]["cls"], lang),
-                            "rationale": text_of(rationale, lang),
-                        }
-                    )
+            targets = [v for _, v, k in graph.out_edges(question, keys=True) if k == "cg:addresses"]
+            links = [
+                {
+                    "slug": target,
+                    "label": label(projection, target, lang),
+                    "kind": class_name(graph.nodes[target]["cls"], lang),
+                    "rationale": text_of(graph.edges[question, target, "cg:addresses"].get("rationale") or {}, lang),
+                }
+                for target in sorted(targets, key=lambda t: address_order(projection, t, lang))
+            ]
             items.append(
                 {
                     "slug": question,

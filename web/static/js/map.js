@@ -79,6 +79,7 @@
     const box = element("div", null, "tip");
     box.appendChild(element("strong", edge.label));
     if (edge.rationale) box.appendChild(element("p", edge.rationale));
+    if (edge.source_text) box.appendChild(element("q", edge.source_text, "slide-sentence"));
     return box;
   }
 
