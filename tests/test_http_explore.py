@@ -181,9 +181,17 @@ def test_resource_twins(server: RunningServer, suffix: str, rdf_format: str) -> 
 def test_resource_page(server: RunningServer) -> None:
     reply = fetch(f"{server.url}/id/den-potentielle-organisation", headers=HTML)
     assert reply.status == 200 and "Andenordensstrategi" in reply.text
-    assert "Kun i den potentielle organisation er støj en knap ressource" in reply.text
+    assert "I den potentielle organisation møder støjen organisationen" in html.unescape(reply.text)
     assert map_data(reply.text)["focus"] == "den-potentielle-organisation"
     assert 'rel="alternate" type="text/turtle"' in reply.text
+
+
+def test_a_resource_page_shows_the_slides_cross_links_in_their_words(server: RunningServer) -> None:
+    body = html.unescape(fetch(f"{server.url}/id/tekst-2-mandag-morgen", headers=HTML).text)
+    assert "ligger op ad" in body
+    assert '<q class="slide-sentence">Teksten ligger godt op af de fem lederroller fra Mandag Morgen' in body
+    edges = map_data(fetch(f"{server.url}/id/tekst-2-mandag-morgen", headers=HTML).text)["edges"]
+    assert any(e["relation"] == "cg:alignsWith" and e["source_text"].startswith("Teksten ligger") for e in edges)
 
 
 def test_unknown_resource_is_a_404_with_suggestions(server: RunningServer) -> None:
@@ -209,7 +217,7 @@ def test_hostile_label_is_escaped_in_html_and_json(hostile_server: RunningServer
 def test_a_large_view_says_what_it_hides(hostile_server: RunningServer) -> None:
     body = fetch(f"{hostile_server.url}/map", headers=HTML).text
     assert len(map_data(body)["nodes"]) == 50
-    assert "Kortet viser 50 af 182 elementer" in body
+    assert "Kortet viser 50 af 184 elementer" in body
 
 
 def test_embed_view_may_be_framed_and_others_not(server: RunningServer) -> None:
