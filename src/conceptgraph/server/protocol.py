@@ -184,7 +184,7 @@ def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> 
         raise ApiError(413, str(exc)) from None
     except (QuerySyntaxError, QueryNotAllowed) as exc:
         raise ApiError(400, str(exc)) from None
-    dataset = _dataset(verdict, asked, service.graphs)
+    dataset = _dataset(verdict, asked)
     media_type = _negotiate(request, verdict.form)
     task = Task(asked.query or "", media_type, settings["max_rows"], dataset, _prefixes(service.base))
     reply = _run(service, task, _time_limit(request, settings["query_timeout"]), settings["pool_wait"])
@@ -206,21 +206,18 @@ def _prefixes(base: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(query_prefixes(base).items()))
 
 
-def _dataset(verdict: Verdict, asked: ProtocolRequest, graphs: dict[str, int]) -> Dataset | None:
-    """The protocol's graph parameters, which override FROM clauses; None when it sends none.
+def _dataset(verdict: Verdict, asked: ProtocolRequest) -> Dataset | None:
+    """The query's RDF dataset: the protocol's graph parameters, which override the query's own
+    FROM / FROM NAMED, else those; None when neither names a graph (every graph of ours).
 
-    Every graph named, by the protocol or by FROM / FROM NAMED, must be one of the dataset's.
+    A name the dataset does not hold is an empty graph, as in SPARQL's semantics; it is only a
+    name: no engine of ours loads or fetches anything for it (a remote server never sees it).
     """
-    for iri in (*asked.default_graphs, *asked.named_graphs, *verdict.default_graphs, *verdict.named_graphs):
-        if iri not in graphs:
-            raise ApiError(
-                400,
-                f"<{iri}> is not a graph of this dataset; queries never load outside data. "
-                f"The graphs are: {', '.join(sorted(graphs))}",
-            )
-    if not (asked.default_graphs or asked.named_graphs):
-        return None
-    return Dataset(asked.default_graphs, asked.named_graphs)
+    if asked.default_graphs or asked.named_graphs:
+        return Dataset(asked.default_graphs, asked.named_graphs)
+    if verdict.default_graphs or verdict.named_graphs:
+        return Dataset(verdict.default_graphs, verdict.named_graphs)
+    return None
 
 
 def _negotiate(request: Request, form: str) -> str:
