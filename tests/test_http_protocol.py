@@ -208,6 +208,23 @@ def test_a_graph_the_dataset_does_not_hold_is_empty(server: RunningServer, unkno
     assert [b["g"]["value"] for b in mixed.json()["results"]["bindings"]] == [f"{GRAPH}tekst-5-bason"]
 
 
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", {"default-graph-uri": "g"}),
+        ("SELECT * WHERE { ?s ?p ?o }", {"named-graph-uri": ""}),
+        ("SELECT * FROM <g> WHERE { ?s ?p ?o }", {}),
+        ("SELECT * FROM NAMED <tekst-5-bason> WHERE { ?s ?p ?o }", {}),
+    ],
+)
+def test_a_graph_name_that_is_no_iri_is_refused(server: RunningServer, query: str, params: dict[str, str]) -> None:
+    """A name that is not an absolute IRI is a malformed request (400), and it crashes no worker."""
+    replaced = fetch(f"{server.url}/healthz").json()["query_workers_replaced"]
+    reply = get(server, query, **params)
+    assert reply.status == 400 and "absolute IRI" in reply.json()["error"]
+    assert fetch(f"{server.url}/healthz").json()["query_workers_replaced"] == replaced
+
+
 def test_service_description(server: RunningServer) -> None:
     reply = fetch(f"{server.url}/sparql", headers={"Accept": "text/turtle"})
     assert reply.status == 200 and reply.headers["content-type"] == "text/turtle; charset=utf-8"

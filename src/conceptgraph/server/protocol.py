@@ -16,6 +16,7 @@ from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
@@ -212,12 +213,22 @@ def _dataset(verdict: Verdict, asked: ProtocolRequest) -> Dataset | None:
 
     A name the dataset does not hold is an empty graph, as in SPARQL's semantics; it is only a
     name: no engine of ours loads or fetches anything for it (a remote server never sees it).
+    Raises ApiError (400) for a name that is not an absolute IRI, which no engine can take.
     """
     if asked.default_graphs or asked.named_graphs:
-        return Dataset(asked.default_graphs, asked.named_graphs)
-    if verdict.default_graphs or verdict.named_graphs:
-        return Dataset(verdict.default_graphs, verdict.named_graphs)
-    return None
+        dataset, where = Dataset(asked.default_graphs, asked.named_graphs), "default-graph-uri / named-graph-uri"
+    elif verdict.default_graphs or verdict.named_graphs:
+        dataset, where = Dataset(verdict.default_graphs, verdict.named_graphs), "FROM / FROM NAMED"
+    else:
+        return None
+    for iri in (*dataset.default_graphs, *dataset.named_graphs):
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ApiError(
+                400, f"the graph name <{iri}> in {where} is not an absolute IRI ({exc}); name graphs by their full IRI"
+            ) from None
+    return dataset
 
 
 def _negotiate(request: Request, form: str) -> str:
