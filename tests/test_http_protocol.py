@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Namespace
+from rdflib.namespace import RDFS
 
 from tests.server import RunningServer, fetch
 
@@ -21,6 +22,7 @@ PRINCIPLES = (
 CONSTRUCT = "CONSTRUCT { id:stoej ?p ?o } WHERE { id:stoej ?p ?o }"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+EMPTY_WHEN_UNKNOWN = Namespace("https://w3id.org/conceptgraph/vocab#").UnknownGraphsAreEmpty
 GRAPH = "https://w3id.org/conceptgraph/graph/"
 
 
@@ -162,6 +164,67 @@ def test_from_names_a_graph_of_the_dataset(server: RunningServer) -> None:
     assert get(server, query).json()["results"]["bindings"][0]["n"]["value"] == "7"
 
 
+def count(reply) -> int:  # noqa: ANN001
+    assert reply.status == 200, reply.text
+    return int(reply.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_from_chooses_the_default_graph(server: RunningServer) -> None:
+    """FROM makes the default graph, instead of the union of all graphs, on every backend."""
+    principles = "SELECT (COUNT(*) AS ?n) FROM <{}> WHERE {{ ?s a cg:Principle }}"
+    assert count(get(server, principles.format(f"{GRAPH}glossary"))) == 0
+    assert count(get(server, principles.format(f"{GRAPH}tekst-5-bason"))) == 7
+    # FROM without FROM NAMED: the query's dataset has no named graphs.
+    named = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}glossary> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count(get(server, named)) == 0
+    only = f"SELECT DISTINCT ?g FROM NAMED <{GRAPH}glossary> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert [b["g"]["value"] for b in get(server, only).json()["results"]["bindings"]] == [f"{GRAPH}glossary"]
+    # FROM NAMED alone leaves the default graph empty.
+    assert count(get(server, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GRAPH}glossary> WHERE {{ ?s ?p ?o }}")) == 0
+    # The protocol's graph parameters override FROM.
+    override = get(server, principles.format(f"{GRAPH}glossary"), **{"default-graph-uri": f"{GRAPH}tekst-5-bason"})
+    assert count(override) == 7
+
+
+@pytest.mark.parametrize("unknown", ["http://example.org/not-here", f"{GRAPH}no-such-file", "urn:x"])
+def test_a_graph_the_dataset_does_not_hold_is_empty(server: RunningServer, unknown: str) -> None:
+    """SPARQL's meaning of a graph name the store does not hold: an empty graph, never loaded."""
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert count(get(server, everything, **{"default-graph-uri": unknown})) == 0
+    in_named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(get(server, in_named, **{"named-graph-uri": unknown})) == 0
+    assert count(get(server, f"SELECT (COUNT(*) AS ?n) FROM <{unknown}> WHERE {{ ?s ?p ?o }}")) == 0
+    assert (
+        count(get(server, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{unknown}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")) == 0
+    )
+    # An unknown name beside a known one adds nothing to the merge.
+    principles = f"SELECT (COUNT(*) AS ?n) FROM <{unknown}> FROM <{GRAPH}tekst-5-bason> WHERE {{ ?s a cg:Principle }}"
+    assert count(get(server, principles)) == 7
+    mixed = get(
+        server,
+        "SELECT ?g WHERE { GRAPH ?g { ?s a cg:Principle } } LIMIT 1",
+        **{"default-graph-uri": unknown, "named-graph-uri": f"{GRAPH}tekst-5-bason"},
+    )
+    assert [b["g"]["value"] for b in mixed.json()["results"]["bindings"]] == [f"{GRAPH}tekst-5-bason"]
+
+
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", {"default-graph-uri": "g"}),
+        ("SELECT * WHERE { ?s ?p ?o }", {"named-graph-uri": ""}),
+        ("SELECT * FROM <g> WHERE { ?s ?p ?o }", {}),
+        ("SELECT * FROM NAMED <tekst-5-bason> WHERE { ?s ?p ?o }", {}),
+    ],
+)
+def test_a_graph_name_that_is_no_iri_is_refused(server: RunningServer, query: str, params: dict[str, str]) -> None:
+    """A name that is not an absolute IRI is a malformed request (400), and it crashes no worker."""
+    replaced = fetch(f"{server.url}/healthz").json()["query_workers_replaced"]
+    reply = get(server, query, **params)
+    assert reply.status == 400 and "absolute IRI" in reply.json()["error"]
+    assert fetch(f"{server.url}/healthz").json()["query_workers_replaced"] == replaced
+
+
 def test_service_description(server: RunningServer) -> None:
     reply = fetch(f"{server.url}/sparql", headers={"Accept": "text/turtle"})
     assert reply.status == 200 and reply.headers["content-type"] == "text/turtle; charset=utf-8"
@@ -172,6 +235,17 @@ def test_service_description(server: RunningServer) -> None:
     dataset = next(graph.objects(None, SD.defaultDataset))
     default = graph.value(dataset, SD.defaultGraph)
     assert int(graph.value(default, VOID.triples)) > 2000
+
+
+def test_service_description_says_what_an_unknown_graph_name_means(server: RunningServer) -> None:
+    reply = fetch(f"{server.url}/sparql", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=reply.text, format="turtle")
+    service = next(graph.subjects(SD.endpoint, None))
+    assert (service, SD.feature, SD.DereferencesURIs) not in graph
+    dataset = graph.value(service, SD.defaultDataset)
+    (comment,) = graph.objects(dataset, RDFS.comment)
+    assert comment.language == "en"
+    assert (service, SD.feature, EMPTY_WHEN_UNKNOWN) in graph
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,7 @@ def _engine(source: str | Files, settings: dict[str, Any]) -> tuple[GraphStore, 
     if source.startswith(SCHEME):
         prefixes = tuple(settings["graphs"] or (settings["base_iri"],))
         remote = RemoteStore.open(source, prefixes=prefixes, timeout=settings["query_timeout"])
-        return remote, RemoteRunner(remote, settings["query_workers"])
+        return remote, RemoteRunner(remote, settings["query_workers"], base=settings["base_iri"])
     return Store.from_source(source), WorkerPool(source, settings["query_workers"])
 
 

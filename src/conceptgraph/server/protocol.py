@@ -16,6 +16,7 @@ from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
@@ -184,7 +185,7 @@ def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> 
         raise ApiError(413, str(exc)) from None
     except (QuerySyntaxError, QueryNotAllowed) as exc:
         raise ApiError(400, str(exc)) from None
-    dataset = _dataset(verdict, asked, service.graphs)
+    dataset = _dataset(verdict, asked)
     media_type = _negotiate(request, verdict.form)
     task = Task(asked.query or "", media_type, settings["max_rows"], dataset, _prefixes(service.base))
     reply = _run(service, task, _time_limit(request, settings["query_timeout"]), settings["pool_wait"])
@@ -206,21 +207,28 @@ def _prefixes(base: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(query_prefixes(base).items()))
 
 
-def _dataset(verdict: Verdict, asked: ProtocolRequest, graphs: dict[str, int]) -> Dataset | None:
-    """The protocol's graph parameters, which override FROM clauses; None when it sends none.
+def _dataset(verdict: Verdict, asked: ProtocolRequest) -> Dataset | None:
+    """The query's RDF dataset: the protocol's graph parameters, which override the query's own
+    FROM / FROM NAMED, else those; None when neither names a graph (every graph of ours).
 
-    Every graph named, by the protocol or by FROM / FROM NAMED, must be one of the dataset's.
+    A name the dataset does not hold is an empty graph, as in SPARQL's semantics; it is only a
+    name: no engine of ours loads or fetches anything for it (a remote server never sees it).
+    Raises ApiError (400) for a name that is not an absolute IRI, which no engine can take.
     """
-    for iri in (*asked.default_graphs, *asked.named_graphs, *verdict.default_graphs, *verdict.named_graphs):
-        if iri not in graphs:
-            raise ApiError(
-                400,
-                f"<{iri}> is not a graph of this dataset; queries never load outside data. "
-                f"The graphs are: {', '.join(sorted(graphs))}",
-            )
-    if not (asked.default_graphs or asked.named_graphs):
+    if asked.default_graphs or asked.named_graphs:
+        dataset, where = Dataset(asked.default_graphs, asked.named_graphs), "default-graph-uri / named-graph-uri"
+    elif verdict.default_graphs or verdict.named_graphs:
+        dataset, where = Dataset(verdict.default_graphs, verdict.named_graphs), "FROM / FROM NAMED"
+    else:
         return None
-    return Dataset(asked.default_graphs, asked.named_graphs)
+    for iri in (*dataset.default_graphs, *dataset.named_graphs):
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ApiError(
+                400, f"the graph name <{iri}> in {where} is not an absolute IRI ({exc}); name graphs by their full IRI"
+            ) from None
+    return dataset
 
 
 def _negotiate(request: Request, form: str) -> str:

@@ -16,6 +16,7 @@ from conceptgraph.errors import StoreTimeout, StoreUnavailable
 from conceptgraph.remote import RemoteStore, too_slow
 from conceptgraph.sparql.formats import write_result
 from conceptgraph.sparql.pool import PoolBusy
+from conceptgraph.sparql.remote_dataset import empty_graph, remote_dataset, without_dataset_clauses
 from conceptgraph.sparql.worker import Task, UpdateTask
 
 
@@ -26,24 +27,27 @@ class RemoteRunner:
     sandboxed = False
     replaced = 0
 
-    def __init__(self, store: RemoteStore, size: int) -> None:
+    def __init__(self, store: RemoteStore, size: int, *, base: str) -> None:
         self._store = store
         self._slots = threading.BoundedSemaphore(size)
+        self._empty = empty_graph(base)
 
     def run(self, task: Task, *, timeout: float, wait: float) -> dict[str, Any]:
-        """Forward one query; raises PoolBusy, StoreTimeout or StoreUnavailable."""
+        """Forward one query; raises PoolBusy, StoreTimeout or StoreUnavailable.
+
+        The query goes without its dataset clauses and with its dataset as protocol parameters
+        (see `remote_dataset`): the server reads only our graphs, and never a name it might fetch.
+        """
+        try:
+            query = without_dataset_clauses(task.query)
+        except ValueError as exc:
+            return {"error": "syntax", "message": str(exc)}
+        default, named = remote_dataset(task.dataset, self._store.graphs, self._empty)
         if not self._slots.acquire(timeout=wait):
             raise PoolBusy(f"all query slots are busy (waited {wait:g} s); try again shortly")
         try:
-            ours = self._store.graphs
-            asked = task.dataset
             prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in task.prefixes)
-            result = self._store.fetch(
-                prologue + task.query,
-                default_graphs=asked.default_graphs if asked else ours,
-                named_graphs=asked.named_graphs if asked else ours,
-                timeout=timeout,
-            )
+            result = self._store.fetch(prologue + query, default_graphs=default, named_graphs=named, timeout=timeout)
             written = write_result(result, task.media_type, task.max_rows)
         except TimeoutError:
             raise StoreTimeout(too_slow(self._store.endpoints.query, timeout)) from None
