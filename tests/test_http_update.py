@@ -67,3 +67,17 @@ def test_updates_that_would_reach_out_or_do_not_parse_are_refused(
         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
     )
     assert reply.status == 400 and fragment in reply.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <a:b> <a:c> 'x' } ; # a comment\r LOAD <http://127.0.0.1:9/data.ttl>",
+        "INSERT DATA { <a:b> <a:c> 'x' } ; LO\\u0041D <http://127.0.0.1:9/data.ttl>",
+        "INSERT DATA { <a:b> <a:c> " + "(" * 1000 + ")" * 1000 + " }",
+    ],
+)
+def test_an_update_hidden_from_one_reader_is_refused_and_changes_nothing(writable: RunningServer, update: str) -> None:
+    assert send(writable, update, TOKEN) == 400
+    assert not ask(writable, "ASK { <a:b> <a:c> ?o }")
+    assert ask(writable, "ASK { id:stoej ?p ?o }")

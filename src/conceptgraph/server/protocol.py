@@ -21,7 +21,6 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
 
-from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
 from conceptgraph.server.http import (
     HANDLED,
     SECURITY_HEADERS,
@@ -34,7 +33,7 @@ from conceptgraph.server.http import (
     secure,
 )
 from conceptgraph.sparql.formats import GRAPH_TYPES, SHORT_NAMES, content_type, offered
-from conceptgraph.sparql.guard import QueryTooLarge, Verdict, check_query
+from conceptgraph.sparql.guard import QueryTooLarge, check_size
 from conceptgraph.sparql.pool import PoolBusy, QueryTimeout, WorkerCrashed
 from conceptgraph.sparql.service_description import describe_service
 from conceptgraph.sparql.worker import Dataset, Task
@@ -61,6 +60,7 @@ CORS = {
 }
 SENT = (*CORS.items(), ("Vary", "Accept"), *SECURITY_HEADERS.items())
 MAX_CACHED_ACCEPT = 1024
+REPLY_STATUS = {"too-large": 413, "not-acceptable": 406}
 R = TypeVar("R")
 
 
@@ -175,24 +175,33 @@ def read_request(request: Request) -> ProtocolRequest:
 
 
 def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> Answer:
-    """Check, run and write one query; raises ApiError (or a store error) with the reason."""
+    """Run and write one query; raises ApiError (or a store error) with the reason.
+
+    Only the size is checked here: the guard reads the query in the worker that runs it, under
+    its time limit (see `worker.run_task`), so no query text costs the web process more than this.
+    """
     settings = service.settings
+    text = asked.query or ""
     try:
-        verdict = check_query(
-            asked.query or "", max_bytes=settings["max_query_bytes"], max_depth=settings["max_nesting"]
-        )
+        check_size(text, max_bytes=settings["max_query_bytes"])
     except QueryTooLarge as exc:
         raise ApiError(413, str(exc)) from None
-    except (QuerySyntaxError, QueryNotAllowed) as exc:
-        raise ApiError(400, str(exc)) from None
-    dataset = _dataset(verdict, asked)
-    media_type = _negotiate(request, verdict.form)
-    task = Task(asked.query or "", media_type, settings["max_rows"], dataset, _prefixes(service.base))
+    table_type, graph_type = _negotiate(request)
+    task = Task(
+        query=text,
+        table_type=table_type,
+        graph_type=graph_type,
+        max_rows=settings["max_rows"],
+        max_bytes=settings["max_query_bytes"],
+        max_depth=settings["max_nesting"],
+        dataset=_dataset(asked),
+        prefixes=_prefixes(service.base),
+    )
     reply = _run(service, task, _time_limit(request, settings["query_timeout"]), settings["pool_wait"])
     headers = {"X-Conceptgraph-Rows": str(reply["rows"])}
     if reply["truncated"]:
         headers["X-Conceptgraph-Truncated"] = f"true; limit={settings['max_rows']}"
-    return Answer(reply["body"], content_type(media_type), headers)
+    return Answer(reply["body"], content_type(reply["media_type"]), headers)
 
 
 def service_description(service: CourseService, request: Request) -> Answer:
@@ -207,20 +216,17 @@ def _prefixes(base: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(query_prefixes(base).items()))
 
 
-def _dataset(verdict: Verdict, asked: ProtocolRequest) -> Dataset | None:
-    """The query's RDF dataset: the protocol's graph parameters, which override the query's own
-    FROM / FROM NAMED, else those; None when neither names a graph (every graph of ours).
+def _dataset(asked: ProtocolRequest) -> Dataset | None:
+    """The protocol's graph parameters, which override the query's own FROM / FROM NAMED (the
+    worker reads those, see `worker.dataset_of`); None when it sends none.
 
     A name the dataset does not hold is an empty graph, as in SPARQL's semantics; it is only a
     name: no engine of ours loads or fetches anything for it (a remote server never sees it).
     Raises ApiError (400) for a name that is not an absolute IRI, which no engine can take.
     """
-    if asked.default_graphs or asked.named_graphs:
-        dataset, where = Dataset(asked.default_graphs, asked.named_graphs), "default-graph-uri / named-graph-uri"
-    elif verdict.default_graphs or verdict.named_graphs:
-        dataset, where = Dataset(verdict.default_graphs, verdict.named_graphs), "FROM / FROM NAMED"
-    else:
+    if not (asked.default_graphs or asked.named_graphs):
         return None
+    dataset, where = Dataset(asked.default_graphs, asked.named_graphs), "default-graph-uri / named-graph-uri"
     for iri in (*dataset.default_graphs, *dataset.named_graphs):
         try:
             ox.NamedNode(iri)
@@ -231,25 +237,24 @@ def _dataset(verdict: Verdict, asked: ProtocolRequest) -> Dataset | None:
     return dataset
 
 
-def _negotiate(request: Request, form: str) -> str:
-    return negotiate(request.headers.get("Accept", ""), request.values.get("format", ""), form)
+def _negotiate(request: Request) -> tuple[str | None, str | None]:
+    """The media types for a table result and for a graph result, None where none is accepted
+    (the worker answers 406 once the guard has read the query's form, after any syntax error)."""
+    accept, fmt = request.headers.get("Accept", ""), request.values.get("format", "")
+    return negotiate(accept, fmt, "SELECT"), negotiate(accept, fmt, "CONSTRUCT")
 
 
 @per_header
-def negotiate(accept: str, fmt: str, form: str) -> str:
-    """The result's media type: `format=` if given, else the best the Accept header allows."""
+def negotiate(accept: str, fmt: str, form: str) -> str | None:
+    """The result's media type for `form`: `format=` if given, else the best the Accept header
+    allows; None when neither names a type that form comes in."""
     types = offered(form)
     if fmt:
         media_type = SHORT_NAMES.get(fmt, fmt)
-        if media_type not in types:
-            raise ApiError(406, f"format '{fmt}' is not offered for {form} queries; offered: {', '.join(types)}")
-        return media_type
+        return media_type if media_type in types else None
     if not accept:
         return types[0]
-    best = parse_accept_header(accept, MIMEAccept).best_match(types)
-    if best is None:
-        raise ApiError(406, f"none of the accepted media types can carry a {form} result; offered: {', '.join(types)}")
-    return best
+    return parse_accept_header(accept, MIMEAccept).best_match(types)
 
 
 def _time_limit(request: Request, configured: float) -> float:
@@ -276,5 +281,5 @@ def _run(service: CourseService, task: Task, timeout: float, wait: float) -> dic
     except WorkerCrashed as exc:
         raise ApiError(500, str(exc)) from None
     if "error" in reply:
-        raise ApiError(400 if reply["error"] == "syntax" else 500, reply["message"])
+        raise ApiError(REPLY_STATUS.get(reply["error"], 400), reply["message"])
     return reply

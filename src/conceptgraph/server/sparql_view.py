@@ -59,21 +59,23 @@ def update() -> Response:
         raise ApiError(400, "send exactly one 'update'")
     settings = service.settings
     try:
-        check_update(texts[0], max_bytes=settings["max_query_bytes"], max_depth=settings["max_nesting"])
+        normal = check_update(
+            texts[0], max_bytes=settings["max_query_bytes"], max_depth=settings["max_nesting"], prefixes=()
+        )
     except QueryTooLarge as exc:
         raise ApiError(413, str(exc)) from None
     except (QuerySyntaxError, QueryNotAllowed) as exc:
         raise ApiError(400, str(exc)) from None
     try:
         replies = service.pool.broadcast(
-            UpdateTask(texts[0]), timeout=settings["query_timeout"], wait=settings["pool_wait"]
+            UpdateTask(normal), timeout=settings["query_timeout"], wait=settings["pool_wait"]
         )
     except (QueryTimeout, PoolBusy) as exc:
         raise ApiError(503, str(exc)) from None
     failed = [r for r in replies if "error" in r]
     if failed:
         raise ApiError(400, failed[0]["message"])
-    service.applied_update(texts[0])
+    service.applied_update(normal)
     return Response(status=204)
 
 

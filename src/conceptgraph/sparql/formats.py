@@ -66,6 +66,11 @@ def offered(form: str) -> list[str]:
     return list(GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else TABLE_TYPES)
 
 
+def not_offered(form: str) -> str:
+    """Why a result of `form` cannot be sent: the client accepts none of the types it comes in."""
+    return f"none of the accepted media types can carry a {form} result; offered: {', '.join(offered(form))}"
+
+
 def content_type(media_type: str) -> str:
     """The Content-Type header value for a media type."""
     return f"{media_type}; charset=utf-8" if media_type in CHARSET_TYPES else media_type

@@ -16,8 +16,8 @@ from conceptgraph.errors import StoreTimeout, StoreUnavailable
 from conceptgraph.remote import RemoteStore, too_slow
 from conceptgraph.sparql.formats import write_result
 from conceptgraph.sparql.pool import PoolBusy
-from conceptgraph.sparql.remote_dataset import empty_graph, remote_dataset, without_dataset_clauses
-from conceptgraph.sparql.worker import Task, UpdateTask
+from conceptgraph.sparql.remote_dataset import empty_graph, remote_dataset
+from conceptgraph.sparql.worker import Task, UpdateTask, dataset_of, judge
 
 
 class RemoteRunner:
@@ -33,29 +33,32 @@ class RemoteRunner:
         self._empty = empty_graph(base)
 
     def run(self, task: Task, *, timeout: float, wait: float) -> dict[str, Any]:
-        """Forward one query; raises PoolBusy, StoreTimeout or StoreUnavailable.
+        """Judge and forward one query; raises PoolBusy, StoreTimeout or StoreUnavailable.
 
-        The query goes without its dataset clauses and with its dataset as protocol parameters
-        (see `remote_dataset`): the server reads only our graphs, and never a name it might fetch.
-        """
-        try:
-            query = without_dataset_clauses(task.query)
-        except ValueError as exc:
-            return {"error": "syntax", "message": str(exc)}
-        default, named = remote_dataset(task.dataset, self._store.graphs, self._empty)
+        The server is sent the guard's normal form, the text that was judged, without its dataset
+        clauses, and the dataset as protocol parameters (see `remote_dataset`): it reads only our
+        graphs, and never a name it might fetch. With no worker of ours in between, the guard runs
+        in this process (linear in the text, bounded by MAX_QUERY_BYTES)."""
+        judged = judge(task)
+        if isinstance(judged, dict):
+            return judged
+        verdict, media_type = judged
+        default, named = remote_dataset(dataset_of(task, verdict), self._store.graphs, self._empty)
         if not self._slots.acquire(timeout=wait):
             raise PoolBusy(f"all query slots are busy (waited {wait:g} s); try again shortly")
         try:
             prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in task.prefixes)
-            result = self._store.fetch(prologue + query, default_graphs=default, named_graphs=named, timeout=timeout)
-            written = write_result(result, task.media_type, task.max_rows)
+            result = self._store.fetch(
+                prologue + verdict.bare_text, default_graphs=default, named_graphs=named, timeout=timeout
+            )
+            written = write_result(result, media_type, task.max_rows)
         except TimeoutError:
             raise StoreTimeout(too_slow(self._store.endpoints.query, timeout)) from None
         except (OSError, SyntaxError) as exc:
             raise StoreUnavailable(f"the SPARQL server's answer broke off or does not parse: {exc}") from None
         finally:
             self._slots.release()
-        return {"body": written.body, "rows": written.rows, "truncated": written.truncated}
+        return {"body": written.body, "rows": written.rows, "truncated": written.truncated, "media_type": media_type}
 
     def broadcast(self, task: UpdateTask, *, timeout: float, wait: float) -> list[dict[str, Any]]:
         """Apply an update on the server (one store, so one request)."""
