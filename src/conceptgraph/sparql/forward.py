@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from conceptgraph.errors import StoreTimeout, StoreUnavailable
-from conceptgraph.remote import RemoteStore, too_slow
+from conceptgraph.errors import StoreUnavailable
+from conceptgraph.remote import RemoteStore, slow_store
 from conceptgraph.sparql.formats import write_result
 from conceptgraph.sparql.pool import PoolBusy
 from conceptgraph.sparql.worker import Task, UpdateTask
@@ -46,7 +46,7 @@ class RemoteRunner:
             )
             written = write_result(result, task.media_type, task.max_rows)
         except TimeoutError:
-            raise StoreTimeout(too_slow(self._store.endpoints.query, timeout)) from None
+            raise slow_store(self._store.endpoints.query, timeout) from None
         except (OSError, SyntaxError) as exc:
             raise StoreUnavailable(f"the SPARQL server's answer broke off or does not parse: {exc}") from None
         finally:
