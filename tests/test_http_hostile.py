@@ -250,15 +250,19 @@ def hub_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
 
 
 def test_a_hub_page_and_its_exports_are_computed_once(hub_server: RunningServer) -> None:
+    """Eight more rounds of visits, each with other headers, take less than three first rounds:
+    recomputed, they would take about eight (the bound is relative, so a busy machine is fair)."""
     paths = ("/id/hub", "/id/hub?lang=en", "/export/html?focus=hub", "/export/json?focus=hub")
+    started = time.monotonic()
     for path in paths:  # the first visit computes
         assert exchange(hub_server, path).status == 200
+    first = time.monotonic() - started
     started = time.monotonic()
     for i in range(8):
         for path in paths:
             headers = {"Host": f"h{i}.{EVIL}", "Accept-Language": f"x-{i}", "User-Agent": f"ua-{i}"}
             assert exchange(hub_server, path, headers).status == 200
-    assert time.monotonic() - started < 3, "each visit should reuse the rendered view"
+    assert time.monotonic() - started < 3 * first, "each visit should reuse the rendered view"
 
 
 def test_a_hubs_rdf_twin_is_capped_in_rows(hub_server: RunningServer) -> None:

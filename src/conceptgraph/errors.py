@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 # The user-information part of a URL (`scheme://user:password@`), however the URL is quoted.
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s'\"<>]+@")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s'\"<>]+@")  # to the last '@': passwords hold some
 STORE_FAILED = (
     "the SPARQL server that holds the data cannot be reached or failed this request; "
     "try again in a minute (the service's log has the details)"
