@@ -137,3 +137,28 @@ def test_bad_base_iri_is_explained(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["stats", "--base", "example.org"])
     assert result.exit_code == 2
     assert "setting base_iri (CONCEPTGRAPH_BASE_IRI) = 'example.org' is not valid" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["load", "--store", "sparql:http://curator:s3cret-pw@127.0.0.1:1/sparql"],
+        [
+            "query",
+            "--store",
+            "sparql:http://127.0.0.1:1/sparql;update=http://curator:s3cret-pw@127.0.0.1:1/u",
+            "ASK {}",
+        ],
+        ["stats", "--store", "sparql:http://127.0.0.1:1/sparql;graph=http://curator:s3cret-pw@127.0.0.1:1/g"],
+        ["query", "--store", "fuseki:http://curator:s3cret-pw@127.0.0.1:1/ds", "ASK {}"],
+        ["serve", "--port", "1", "--store", "sparql:http://curator:s3cret-pw@127.0.0.1:1/sparql"],
+    ],
+    ids=["load", "update part", "unknown part", "unknown scheme", "serve"],
+)
+def test_credentials_in_a_store_url_are_never_echoed(args: list[str], tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "conceptgraph", *args], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert done.returncode == 2, done.stdout
+    assert "s3cret-pw" not in done.stderr + done.stdout and "curator" not in done.stderr + done.stdout
+    assert "http://***@127.0.0.1:1/" in done.stderr, done.stderr

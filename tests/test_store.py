@@ -23,7 +23,9 @@ from tests.server import RunningServer, fetch
 
 
 def conceptgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "conceptgraph", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "conceptgraph", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +233,91 @@ def test_serve_load_names_a_bad_file(tmp_path: Path) -> None:
     bad.write_text("<http://e/a> <http://e/b> .\n", encoding="utf-8")
     refused = conceptgraph("serve", "--load", str(bad), "--port", "1", cwd=tmp_path)
     assert refused.returncode == 2 and f"{bad}: " in refused.stderr and "line 1" in refused.stderr
+
+
+def laughs(levels: int) -> str:
+    """RDF/XML whose entities nest `levels` deep, ten references each: 3 × 10^levels characters."""
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1)]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
+        + "\n".join(entities)
+        + '\n]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">\n'
+        + f'  <rdf:Description rdf:about="http://e/a"><e:p>&lol{levels};</e:p></rdf:Description>\n</rdf:RDF>\n'
+    )
+
+
+NAMESPACE_ENTITIES = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+    <!ENTITY rdf "http://www.w3.org/1999/02/22-rdf-syntax-ns#" >
+    <!ENTITY e "http://e/" >
+]>
+<rdf:RDF xmlns:rdf="&rdf;" xmlns:e="&e;">
+  <rdf:Description rdf:about="&e;ontology"><e:p rdf:resource="&e;thing"/></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("new", [False, True], ids=["existing store", "new store"])
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [
+        (laughs(7), 4, "refers to another entity"),  # 30 MB: enough to see, not to hurt the machine
+        (
+            '<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY x SYSTEM "file:///etc/passwd">\n]>\n<r/>\n',
+            3,
+            "external",
+        ),
+        ('<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY % p "x">\n]>\n<r/>\n', 3, "parameter entity"),
+        (
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '<!doctype x [ <!ENTITY a "AAAA"> <!ENTITY b "&a;&a;"> ]>\n</rdf:RDF>\n',
+            3,
+            "DOCTYPE inside the document",
+        ),
+    ],
+    ids=["billion laughs", "external entity", "parameter entity", "late doctype"],
+)
+def test_rdf_xml_entity_tricks_are_refused_and_the_store_is_left_as_it_was(
+    tmp_path: Path, text: str, line: int, says: str, new: bool
+) -> None:
+    url = f"oxigraph:{tmp_path / 'store'}"
+    if not new:
+        good = tmp_path / "good.nt"
+        good.write_text('<http://e/a> <http://e/b> "c" .\n', encoding="utf-8")
+        assert conceptgraph("load", "--store", url, str(good), cwd=tmp_path).returncode == 0
+    bad = tmp_path / "lol.rdf"
+    bad.write_text(text, encoding="utf-8")
+    started = time.monotonic()
+    refused = conceptgraph("load", "--store", url, str(bad), cwd=tmp_path)
+    assert time.monotonic() - started < 20
+    assert refused.returncode == 2, refused.stdout
+    assert f"{bad}:{line}: " in refused.stderr and says in refused.stderr, refused.stderr
+    if new:
+        assert not (tmp_path / "store").exists()
+    else:
+        assert len(Store.open(url, read_only=True)) == 1
+
+
+def test_entities_in_rdf_xml_are_capped_in_what_they_expand_to(tmp_path: Path) -> None:
+    """Entities that do not nest can still be referenced a million times (the quadratic blow-up);
+    those that abbreviate namespaces are fine."""
+    value = "x" * 1000
+    body = "&big;" * 30_000
+    bad = tmp_path / "blowup.rdf.gz"
+    bad.write_bytes(
+        gzip.compress(
+            f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY big "{value}"> ]>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">\n'
+            f'<rdf:Description rdf:about="http://e/a"><e:p>{body}</e:p></rdf:Description></rdf:RDF>\n'.encode()
+        )
+    )
+    refused = conceptgraph("load", "--store", f"oxigraph:{tmp_path / 'store'}", str(bad), cwd=tmp_path)
+    assert refused.returncode == 2 and f"{bad}:4: " in refused.stderr and "expand" in refused.stderr, refused.stderr
+    assert not (tmp_path / "store").exists()
+    # Entities that only abbreviate namespaces, as ontology editors write them, still load.
+    url = f"oxigraph:{tmp_path / 'store'}"
+    ontology = tmp_path / "ontology.owl"
+    ontology.write_text(NAMESPACE_ENTITIES, encoding="utf-8")
+    loaded = conceptgraph("load", "--store", url, str(ontology), cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert bool(Store.open(url, read_only=True).query("ASK { <http://e/ontology> <http://e/p> <http://e/thing> }"))

@@ -18,9 +18,10 @@ import click
 from conceptgraph import __version__
 from conceptgraph.assets import default_data_dir
 from conceptgraph.build import compile_course, open_course, write_build
+from conceptgraph.config import public_url as config_public_url
 from conceptgraph.config import setting
 from conceptgraph.errors import ConceptGraphError, explain
-from conceptgraph.export.context import Snapshot
+from conceptgraph.export.context import Limits, Snapshot
 from conceptgraph.results import FORMATS, render
 from conceptgraph.stats import course_stats, format_stats
 from conceptgraph.vocab import sparql_prologue
@@ -316,13 +317,15 @@ def _snapshot(
     store, warning = open_course(source, build_dir, base_iri)
     if warning:
         click.echo(warning, err=True)
+    address = {"public_url": setting("public_url", public_url), "host": setting("host"), "port": setting("port")}
     return Snapshot.of(
         project(store, base_iri),
         store,
         args,
-        public_url=setting("public_url", public_url),
+        public_url=config_public_url(address),
         data_version=data_version(source),
         max_nodes=setting("map_max_nodes"),
+        limits=Limits(draw_seconds=setting("draw_timeout")),
     )
 
 

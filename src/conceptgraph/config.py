@@ -10,9 +10,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from conceptgraph.errors import ConceptGraphError
 from conceptgraph.vocab import DEFAULT_BASE
+
+DRAW_TIMEOUT = 20.0  # seconds Graphviz may draw a picture: the `draw_timeout` setting's default
 
 
 class SettingError(ConceptGraphError):
@@ -23,6 +26,13 @@ def _base_iri(value: str) -> str:
     if not value.startswith(("http://", "https://")) or not value.endswith("/") or " " in value:
         raise ValueError("an http(s) IRI ending in '/', like https://example.org/course/")
     return value
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
+        raise ValueError("an http(s) URL without query or fragment, like https://kursus.example.org")
+    return value.rstrip("/")
 
 
 def _positive(kind: Callable[[str], float | int]) -> Callable[[str], Any]:
@@ -105,16 +115,32 @@ SETTINGS = {
         ),
         Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", _positive(float)),
         Setting("max_rows", 10_000, "Rows (or triples) a query result may hold.", _positive(int)),
+        Setting(
+            "max_result_bytes",
+            32 * 1024 * 1024,
+            "Bytes (as N-Triples) of RDF a resource's description or an RDF export may hold; more is cut off, visibly.",
+            _positive(int),
+        ),
         Setting("max_query_bytes", 65_536, "Largest query or request body, in bytes.", _positive(int)),
         Setting("max_nesting", 64, "Deepest bracket nesting a query may use.", _positive(int)),
         Setting("query_workers", 4, "Worker processes that run queries.", _positive(int)),
         Setting("pool_wait", 5.0, "Seconds a request waits for a free worker before 503.", _positive(float)),
         Setting(
-            "public_url", "http://localhost:5000", "Where the service is reached; exports from the CLI link there.", str
+            "public_url",
+            None,
+            "Where the service is reached (default: http://localhost:<port>): exports, QR codes and the "
+            "service description link there, never to the Host header a client sent.",
+            _http_url,
         ),
         Setting("update_token", None, "A secret that switches SPARQL Update on for requests bearing it.", str),
         Setting("embed_ancestors", "*", "Sites allowed to frame `&embed=1` views (CSP frame-ancestors).", str),
         Setting("snapshots_dir", "snapshots", "Folder of named snapshots listed at /snapshots.", str),
+        Setting(
+            "draw_timeout",
+            DRAW_TIMEOUT,
+            "Seconds Graphviz may take to draw a picture export (PNG, SVG, PDF) before it is stopped.",
+            _positive(float),
+        ),
         Setting("map_max_nodes", 300, "Most nodes the map draws; larger views say what they hide.", _positive(int)),
         Setting("threads", 16, "Python threads that answer requests (behind Granian).", _positive(int)),
         Setting("host", "127.0.0.1", "Address `serve` listens on.", str),
@@ -131,6 +157,16 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             raise SettingError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
         values[name] = value
     return values
+
+
+def public_url(settings: dict[str, Any]) -> str:
+    """The service's own address for links written into content: the configured PUBLIC_URL, else
+    the address `serve` listens on (as `localhost` for a loopback or wildcard address)."""
+    if settings["public_url"]:
+        return str(settings["public_url"])
+    host = settings["host"]
+    host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1") else host
+    return f"http://{f'[{host}]' if ':' in host else host}:{settings['port']}"
 
 
 def setting(name: str, given: str | None = None) -> Any:

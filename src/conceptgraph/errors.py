@@ -4,6 +4,7 @@
      ├── DataError           the YAML course data is malformed or inconsistent (one or more problems)
      ├── BuildError          a build could not be written
      ├── ExportError         a view could not be exported (format, empty view, Graphviz, output path)
+     │    └── DrawTimeout    Graphviz took longer than its time limit (HTTP 503)
      ├── StoreError          a store URL is wrong, or its store cannot be opened or loaded
  │    ├── StoreUnavailable   a remote SPARQL server is down or refused a request (HTTP 502)
  │    └── StoreTimeout       a remote SPARQL server did not answer in time (HTTP 504)
@@ -11,12 +12,21 @@
           ├── QuerySyntaxError   the SPARQL does not parse (with line and column)
           └── QueryNotAllowed    the query parses but is not a read-only query form
 
-The CLI turns each into a message and exit code 2.
+The CLI turns each into a message and exit code 2. A store error's `public` message is what a
+web client sees: no server address, no remote engine's text (those go to the log).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# The user-information part of a URL (`scheme://user:password@`), however the URL is quoted.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s'\"<>]+@")  # to the last '@': passwords hold some
+STORE_FAILED = (
+    "the SPARQL server that holds the data cannot be reached or failed this request; "
+    "try again in a minute (the service's log has the details)"
+)
 
 
 class ConceptGraphError(Exception):
@@ -52,8 +62,23 @@ class ExportError(ConceptGraphError):
     """A snapshot could not be made; nothing partial was written."""
 
 
+class DrawTimeout(ExportError):
+    """Graphviz did not finish drawing within `seconds` and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"drawing this view took longer than the limit of {seconds:g} s and was stopped; "
+            "choose a smaller view (a focus with depth 1, a theme, a filter) or a format that is not a picture"
+        )
+        self.seconds = seconds
+
+
 class StoreError(ConceptGraphError):
-    """A store cannot be opened or loaded; the message says which and why."""
+    """A store cannot be opened or loaded; the message says which and why (credentials masked)."""
+
+    def __init__(self, message: str, *, public: str = STORE_FAILED) -> None:
+        super().__init__(masked(message))
+        self.public = public
 
 
 class StoreUnavailable(StoreError):
@@ -76,10 +101,16 @@ class QueryNotAllowed(QueryError):
     """The query parses but is not SELECT, ASK, CONSTRUCT or DESCRIBE."""
 
 
+def masked(text: str) -> str:
+    """`text` with the credentials of every URL in it replaced by `***` (`http://***@host/`)."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
 def explain(exc: ConceptGraphError) -> list[str]:
-    """The lines a person sees for an error (every data problem, then a count), never a traceback."""
+    """The lines a person sees for an error (every data problem, then a count), never a traceback
+    and never a URL's credentials."""
     if isinstance(exc, DataError):
         return [f"error: {problem}" for problem in exc.problems] + [
             f"{len(exc.problems)} problem(s) found; nothing was written."
         ]
-    return [f"error: {exc}"]
+    return [masked(f"error: {exc}")]

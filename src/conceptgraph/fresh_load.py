@@ -23,7 +23,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from conceptgraph.errors import StoreError
-from conceptgraph.loading import default_graph, format_of
+from conceptgraph.loading import checked_format, default_graph
 from conceptgraph.store import lock_beside, readable_position
 
 CHUNK = 250_000  # triples per bulk insert: bounds memory (about 400 MB at this size)
@@ -64,7 +64,7 @@ def load_new_store(
 def _load(
     engine: ox.Store, path: Path, *, graph: str | None, base: str, progress: Progress, report: Callable[[str], None]
 ) -> None:
-    fmt, gzipped = format_of(path)
+    fmt, gzipped = checked_format(path)
     default = ox.NamedNode(graph or default_graph(path, base))
     size, start, count = path.stat().st_size, time.perf_counter(), 0
     with path.open("rb") as raw:

@@ -26,6 +26,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from conceptgraph.errors import StoreError
+from conceptgraph.rdf_xml import check_entities
 from conceptgraph.remote import RemoteStore
 from conceptgraph.store import STAGING, GraphStore, Store, readable_position, serialised
 
@@ -52,6 +53,18 @@ def format_of(path: Path) -> tuple[ox.RdfFormat, bool]:
     return FORMATS[suffix], gzipped
 
 
+def checked_format(path: Path) -> tuple[ox.RdfFormat, bool]:
+    """`format_of`, after refusing an RDF/XML file whose entities could expand without bound (see
+    `rdf_xml`); every load reads its files' formats through here. Raises StoreError."""
+    fmt, gzipped = format_of(path)
+    if fmt == ox.RdfFormat.RDF_XML:
+        try:
+            check_entities(path, lambda: _open(path, gzipped))
+        except (OSError, EOFError) as exc:
+            raise StoreError(f"{path}: cannot read it: {exc}") from None
+    return fmt, gzipped
+
+
 def default_graph(path: Path, base: str) -> str:
     """Where a file's triples go when no graph is given: `<base>graph/<file name without suffixes>`."""
     stem = Path(path.stem).stem if path.suffix == ".gz" else path.stem
@@ -75,7 +88,7 @@ class Files:
         engine = ox.Store()
         for name in self.paths:
             path = Path(name)
-            fmt, gzipped = format_of(path)
+            fmt, gzipped = checked_format(path)
             graph = None if fmt in QUAD_FORMATS else ox.NamedNode(default_graph(path, self.base))
             try:
                 with _open(path, gzipped) as handle:
@@ -186,7 +199,7 @@ def load_file(
 ) -> int:
     """Load one file; return how many triples the store gained (a remote store: how many were
     sent, as its size is only known for our graphs). Raises StoreError naming the line."""
-    fmt, gzipped = format_of(path)
+    fmt, gzipped = checked_format(path)
     default = graph or default_graph(path, base)
     remote = isinstance(store, RemoteStore)
     before, start, seen, sent = 0 if remote else len(store), time.perf_counter(), set[str](), 0

@@ -28,7 +28,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from conceptgraph.errors import QueryNotAllowed, StoreError, StoreTimeout, StoreUnavailable
+from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError, StoreError, StoreTimeout, StoreUnavailable
 from conceptgraph.store import STAGING, GraphStore, QueryResult
 
 SCHEME = "sparql:"
@@ -154,10 +154,11 @@ class RemoteStore(GraphStore):
         )
         if response.headers.get("X-SQL-State"):  # Virtuoso's mark of an answer cut at its own limit
             response.close()
+            advice = "an incomplete answer is not passed on: narrow the query (LIMIT, more specific patterns)"
             raise StoreTimeout(
                 f"the SPARQL server {self.endpoints.query} stopped the query at its own time limit "
-                f"({response.headers.get('X-SQL-Message', '').split(':')[0] or 'incomplete'}); "
-                "an incomplete answer is not passed on: narrow the query (LIMIT, more specific patterns)"
+                f"({response.headers.get('X-SQL-Message', '').split(':')[0] or 'incomplete'}); {advice}",
+                public=f"the SPARQL server that holds the data stopped the query at its own time limit; {advice}",
             )
         media_type = response.headers.get_content_type()
         try:
@@ -198,17 +199,26 @@ class RemoteStore(GraphStore):
             return self._opener.open(request, timeout=limit)
         except urllib.error.HTTPError as exc:
             detail = _first_lines(exc.read().decode("utf-8", "replace"))
+            if exc.code == 400 and address == self.endpoints.query:
+                raise QuerySyntaxError(
+                    "the SPARQL server that holds the data could not read this query (HTTP 400); "
+                    "check it against the SPARQL 1.1 grammar"
+                ) from None
             if exc.code in (401, 403):
                 raise StoreUnavailable(
                     f"{address} refused access (HTTP {exc.code}); set CONCEPTGRAPH_STORE_USER and "
                     "CONCEPTGRAPH_STORE_PASSWORD (or CONCEPTGRAPH_STORE_CREDENTIALS) to a user that may do this"
                 ) from None
-            raise StoreUnavailable(f"the SPARQL server {address} answered HTTP {exc.code}: {detail}") from None
+            raise StoreUnavailable(
+                f"the SPARQL server {address} answered HTTP {exc.code}: {detail}",
+                public=f"the SPARQL server that holds the data failed this request (it answered HTTP {exc.code}); "
+                "try again in a minute, or simplify the query (the service's log has the details)",
+            ) from None
         except TimeoutError:
-            raise StoreTimeout(too_slow(address, limit)) from None
+            raise slow_store(address, limit) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise StoreTimeout(too_slow(address, limit)) from None
+                raise slow_store(address, limit) from None
             raise StoreUnavailable(f"cannot reach the SPARQL server {address}: {exc.reason}") from None
         except OSError as exc:
             raise StoreUnavailable(f"cannot reach the SPARQL server {address}: {exc}") from None
@@ -230,10 +240,15 @@ def _triples(response: IO[bytes], fmt: ox.RdfFormat) -> Iterator[ox.Triple]:
             yield quad.triple
 
 
-def too_slow(address: str, limit: float) -> str:
-    return (
+def slow_store(address: str, limit: float) -> StoreTimeout:
+    """The error for a server that did not answer within `limit` seconds: the operator's message
+    names it, the client's does not."""
+    advice = "narrow the query (LIMIT, more specific patterns) and try again"
+    return StoreTimeout(
         f"the query was stopped after the time limit of {limit:g} s: the SPARQL server {address} "
-        "did not answer in time; narrow it (LIMIT, more specific patterns) and try again"
+        f"did not answer in time; {advice}",
+        public=f"the query was stopped after the time limit of {limit:g} s: the SPARQL server that holds "
+        f"the data did not answer in time; {advice}",
     )
 
 

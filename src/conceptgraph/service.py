@@ -26,6 +26,7 @@ from conceptgraph.sparql.pool import WorkerPool
 from conceptgraph.store import GraphStore, Store
 
 MEMO_SIZE = 256
+MEMO_BYTES = 256 * 1024 * 1024  # exports kept at most (each is bounded by MAX_RESULT_BYTES or the view)
 
 
 @dataclass
@@ -74,7 +75,8 @@ class CourseService:
 
     def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """`make()` computed once per key: the data never changes while the service runs, so a
-        rendered view can be reused (at most MEMO_SIZE of them, least recently used dropped)."""
+        rendered view can be reused (at most MEMO_SIZE of them, holding at most MEMO_BYTES of
+        exported bytes, least recently used dropped). Keys are views, never request headers."""
         with self._memo_lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
@@ -82,8 +84,9 @@ class CourseService:
         value = make()
         with self._memo_lock:
             self._memo[key] = value
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
+            held = sum(_weight(v) for v in self._memo.values())
+            while len(self._memo) > MEMO_SIZE or (held > MEMO_BYTES and len(self._memo) > 1):
+                held -= _weight(self._memo.popitem(last=False)[1])
         return value
 
     def applied_update(self, update: str) -> None:
@@ -128,6 +131,12 @@ def _engine(source: str | Files, settings: dict[str, Any]) -> tuple[GraphStore, 
         remote = RemoteStore.open(source, prefixes=prefixes, timeout=settings["query_timeout"])
         return remote, RemoteRunner(remote, settings["query_workers"], base=settings["base_iri"])
     return Store.from_source(source), WorkerPool(source, settings["query_workers"])
+
+
+def _weight(value: Any) -> int:
+    """The bytes a memoised value holds in exported files (an export is `(bytes, note)`)."""
+    parts = value if isinstance(value, tuple) else (value,)
+    return sum(len(part) for part in parts if isinstance(part, bytes))
 
 
 def _stored_version(store: GraphStore) -> str:

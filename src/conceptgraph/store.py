@@ -146,6 +146,23 @@ class Store(GraphStore):
             raise QuerySyntaxError(f"SPARQL syntax {readable_position(exc.msg, prologue_lines)}") from None
 
 
+def bounded(
+    triples: Iterable[ox.Triple], *, max_rows: int | None, max_bytes: int | None
+) -> tuple[list[ox.Triple], str]:
+    """At most `max_rows` triples and `max_bytes` of them as N-Triples, read one at a time so a
+    larger result is never held; with what cut it short (`limit=N`, `max-bytes=N`, or "")."""
+    kept: list[ox.Triple] = []
+    size = 0
+    for triple in triples:
+        if max_rows is not None and len(kept) >= max_rows:
+            return kept, f"limit={max_rows}"
+        size += len(str(triple).encode("utf-8")) + 3  # the line's " .\n"
+        if max_bytes is not None and size > max_bytes:
+            return kept, f"max-bytes={max_bytes}"
+        kept.append(triple)
+    return kept, ""
+
+
 def serialised(data: bytes | None) -> bytes:
     """pyoxigraph's serialisers return None only when told to write a file; we always ask for bytes."""
     if data is None:

@@ -93,6 +93,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "rows": {"da": "rækker", "en": "rows"},
     "truncated": {"da": "Resultatet er afkortet", "en": "The result is truncated"},
     "editor_label": {"da": "SPARQL-forespørgsel", "en": "SPARQL query"},
+    "store_failed": {
+        "da": "SPARQL-serveren, der rummer data, kan ikke nås eller fejlede lige nu; prøv igen om et minut.",
+        "en": "The SPARQL server that holds the data cannot be reached or failed just now; try again in a minute.",
+    },
+    "store_slow": {
+        "da": "SPARQL-serveren, der rummer data, svarede ikke inden for tidsgrænsen; prøv igen om lidt.",
+        "en": "The SPARQL server that holds the data did not answer within the time limit; try again shortly.",
+    },
+    "draw_timeout": {
+        "da": "Tegningen af dette udsnit tog længere end grænsen på {seconds} s og blev stoppet. Vælg et mindre "
+        "udsnit (et fokus med afstand 1, et tema, et filter) eller et format, der ikke er et billede.",
+        "en": "Drawing this view took longer than the limit of {seconds} s and was stopped. Choose a smaller view "
+        "(a focus with distance 1, a theme, a filter) or a format that is not a picture.",
+    },
 }
 
 

@@ -28,6 +28,8 @@ WEIGHTS = {
     "dcterms:relation": 2.0,
 }
 MAX_PATHS = 3
+# The URL parameters a view is made of: nothing else in a URL is ever passed on (into redirects, say).
+VIEW_PARAMETERS = ("focus", "depth", "types", "text", "theme", "path", "from", "to", "lang", "embed")
 
 
 class ViewError(ConceptGraphError):
@@ -92,6 +94,12 @@ class View:
     paths: list[list[Step]] = field(default_factory=list)
     hidden: int = 0
     total: int = 0
+
+
+def view_arguments(args: Mapping[str, str]) -> dict[str, str]:
+    """Only the view's own parameters of a URL's arguments: a redirect built from them cannot be
+    steered by names that mean something to the framework (`endpoint`, `_external`, `_scheme`)."""
+    return {name: args[name] for name in VIEW_PARAMETERS if name in args}
 
 
 def parse_view(args: Mapping[str, str], projection: Projection) -> ViewParams:

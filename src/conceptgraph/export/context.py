@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import networkx as nx
 
 from conceptgraph import __version__
+from conceptgraph.config import DRAW_TIMEOUT
 from conceptgraph.describe import text_of
 from conceptgraph.projection import Projection
 from conceptgraph.render import style
@@ -17,9 +18,22 @@ from conceptgraph.store import GraphStore
 from conceptgraph.views import View, ViewParams, parse_view, select
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one export may cost: triples and bytes of RDF read from the store (None: no bound, for
+    the command line, where the person asking waits for it), and seconds Graphviz may draw."""
+
+    rows: int | None = None
+    bytes: int | None = None
+    draw_seconds: float = DRAW_TIMEOUT
+
+
 @dataclass
 class Snapshot:
-    """One view of one dataset, ready to be written in any format."""
+    """One view of one dataset, ready to be written in any format.
+
+    `truncated` is set by a writer that stopped reading at a limit (`limit=N` or `max-bytes=N`).
+    """
 
     projection: Projection
     view: View
@@ -27,6 +41,8 @@ class Snapshot:
     public_url: str
     data_version: str
     data_date: str
+    limits: Limits = field(default_factory=Limits)
+    truncated: str = ""
 
     @classmethod
     def of(
@@ -38,12 +54,14 @@ class Snapshot:
         public_url: str,
         data_version: str,
         max_nodes: int,
+        limits: Limits | None = None,
     ) -> Snapshot:
         """Select the view that `args` (the map's URL parameters) describe. Raises ViewError."""
         view = select(projection, parse_view(args, projection), max_nodes=max_nodes)
         rows = store.select("SELECT ?t WHERE { ?d <http://www.w3.org/ns/prov#generatedAtTime> ?t } LIMIT 1")
         dates = [row["t"].value for row in rows]
-        return cls(projection, view, store, public_url.rstrip("/"), data_version, dates[0] if dates else "")
+        date = dates[0] if dates else ""
+        return cls(projection, view, store, public_url.rstrip("/"), data_version, date, limits or Limits())
 
     @property
     def params(self) -> ViewParams:

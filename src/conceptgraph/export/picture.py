@@ -7,17 +7,17 @@ import html
 import io
 import re
 import shutil
+import subprocess
 import tempfile
 import textwrap
 from pathlib import Path
 
-import graphviz
 import segno
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from svglib.svglib import svg2rlg
 
-from conceptgraph.errors import ExportError
+from conceptgraph.errors import DrawTimeout, ExportError
 from conceptgraph.export.context import Snapshot
 from conceptgraph.layout import positions
 from conceptgraph.render import class_name, style
@@ -49,15 +49,30 @@ def to_picture(snapshot: Snapshot, fmt: str) -> bytes:
         segno.make(snapshot.url, error="m").save(str(qr), scale=3, border=1)
         # A path reads best as Graphviz's ranked chain; any other view keeps the map's own layout.
         pinned = not snapshot.params.path
-        source = graphviz.Source(_dot(snapshot, qr, pinned), engine="neato" if pinned else "dot")
-        try:
-            rendered = source.pipe(format="svg" if fmt in ("svg", "pdf") else fmt, neato_no_op=2 if pinned else None)
-        except graphviz.backend.ExecutableNotFound:
-            raise ExportError("Graphviz is not installed: run 'apt-get install graphviz'") from None
+        rendered = _draw(_dot(snapshot, qr, pinned), "svg" if fmt in ("svg", "pdf") else fmt, pinned, snapshot)
     if fmt == "png":
         return rendered
     svg = _vector_qr(rendered, qr.as_posix(), snapshot.url)
     return _pdf(svg) if fmt == "pdf" else svg
+
+
+def _draw(dot: str, fmt: str, pinned: bool, snapshot: Snapshot) -> bytes:
+    """Graphviz's drawing of `dot`, stopped (and killed) after the snapshot's time limit: a large or
+    dense view can keep it busy for minutes. Raises DrawTimeout, or ExportError if it fails."""
+    command = ["neato", "-n2"] if pinned else ["dot"]
+    seconds = snapshot.limits.draw_seconds
+    try:
+        done = subprocess.run(
+            [*command, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, timeout=seconds, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise DrawTimeout(seconds) from None
+    except FileNotFoundError:
+        raise ExportError("Graphviz is not installed: run 'apt-get install graphviz'") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ExportError(f"Graphviz could not draw this view: {detail[-1] if detail else 'no message'}")
+    return done.stdout
 
 
 def _pdf(svg: bytes) -> bytes:

@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from conceptgraph.export.context import Snapshot
-from conceptgraph.store import serialised
+from conceptgraph.store import bounded, serialised
 from conceptgraph.vocab import CG, PREFIXES, SCHEMA
 
 
@@ -29,27 +29,43 @@ def view_graph(snapshot: Snapshot) -> Graph:
     join several large VALUES blocks slowly (30 s for 5,000 nodes), single lookups take a second."""
     iris = {snapshot.projection.graph.nodes[n]["iri"] for n in snapshot.view.nodes}
     values = " ".join(f"<{iri}>" for iri in sorted(iris))
-    about = snapshot.store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
-    reasons = snapshot.store.construct(
-        f"CONSTRUCT {{ ?st ?sp ?so . ?st <{RDF.object}> ?t }} WHERE {{ VALUES ?s {{ {values} }} "
-        f"?st <{RDF.subject}> ?s ; <{RDF.object}> ?t ; ?sp ?so }}"
+    limits = snapshot.limits
+    about, cut = bounded(
+        snapshot.store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"),
+        max_rows=limits.rows,
+        max_bytes=limits.bytes,
     )
+    reasons: list[ox.Triple] = []
+    if not cut:  # the statements get what the view's own triples left of the bounds
+        reasons, cut = bounded(
+            snapshot.store.construct(
+                f"CONSTRUCT {{ ?st ?sp ?so . ?st <{RDF.object}> ?t }} WHERE {{ VALUES ?s {{ {values} }} "
+                f"?st <{RDF.subject}> ?s ; <{RDF.object}> ?t ; ?sp ?so }}"
+            ),
+            max_rows=None if limits.rows is None else limits.rows - len(about),
+            max_bytes=None if limits.bytes is None else limits.bytes - _size(about),
+        )
+        if cut:  # named by the whole export's bound, not what was left of it
+            cut = f"limit={limits.rows}" if cut.startswith("limit") else f"max-bytes={limits.bytes}"
+    snapshot.truncated = cut
     kept = [
         t
         for t in about
         if not isinstance(t.object, ox.NamedNode) or t.object.value in iris or t.predicate.value == str(RDF.type)
     ]
-    statements = list(reasons)
     inside = {
         t.subject
-        for t in statements
+        for t in reasons
         if t.predicate.value == str(RDF.object) and isinstance(t.object, ox.NamedNode) and t.object.value in iris
     }
-    kept += [t for t in statements if t.subject in inside]
-    triples = kept
+    kept += [t for t in reasons if t.subject in inside]
     graph = Graph()
-    graph.parse(data=serialised(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8"), format="nt")
+    graph.parse(data=serialised(ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)).decode("utf-8"), format="nt")
     return graph
+
+
+def _size(triples: list[ox.Triple]) -> int:
+    return sum(len(str(t).encode("utf-8")) + 3 for t in triples)
 
 
 def provenance(snapshot: Snapshot) -> Graph:
@@ -63,6 +79,9 @@ def provenance(snapshot: Snapshot) -> Graph:
         graph.add((node, DCTERMS.date, Literal(facts["date"], datatype=XSD.dateTime)))
     graph.add((node, SCHEMA.softwareVersion, Literal(facts["tool"])))
     graph.add((node, DCTERMS.description, Literal(f"view parameters: {facts['parameters'] or '(whole map)'}")))
+    if snapshot.truncated:
+        note = f"truncated ({snapshot.truncated}): the view holds more RDF than the service gives in one export"
+        graph.add((node, DCTERMS.description, Literal(note)))
     return graph
 
 

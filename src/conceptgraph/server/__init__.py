@@ -12,6 +12,7 @@ from flask import Flask
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
 from conceptgraph.server import explore, export_view, http, pages, sparql_view, system
+from conceptgraph.server.limits import HeaderLimit
 from conceptgraph.server.protocol import ProtocolLayer
 from conceptgraph.service import CourseService
 
@@ -34,5 +35,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(export_view.bp)
     app.register_blueprint(system.bp)
-    app.wsgi_app = ProtocolLayer(app.wsgi_app, service, max_body)  # type: ignore[method-assign]
+    # Outermost: oversized headers are refused before the protocol layer or Flask parses them.
+    app.wsgi_app = HeaderLimit(ProtocolLayer(app.wsgi_app, service, max_body))  # type: ignore[method-assign]
     return app

@@ -17,7 +17,7 @@ from conceptgraph.projection import Projection
 from conceptgraph.render import class_name, legend, network_data
 from conceptgraph.server.http import CSP, ApiError
 from conceptgraph.server.i18n import language
-from conceptgraph.views import View, ViewError, ViewParams, parse_view, search, select
+from conceptgraph.views import View, ViewError, ViewParams, parse_view, search, select, view_arguments
 from conceptgraph.vocab import sparql_prologue
 
 bp = Blueprint("explore", __name__)
@@ -65,11 +65,11 @@ def _projection() -> Projection:
 def map_view() -> Response | Any:
     """The concept map for the view the URL describes."""
     projection = _projection()
-    if request.args.get("q") and not request.args.get("focus"):
-        return _search_redirect(projection, request.args["q"])
-    args = request.args.to_dict()
+    args = view_arguments(request.args)
     if request.args.getlist("type"):  # the filter form's checkboxes
         args["types"] = ",".join([*request.args.getlist("type"), args.get("types", "")]).strip(",")
+    if request.args.get("q") and not request.args.get("focus"):
+        return _search_redirect(projection, request.args["q"], args)
     try:
         params = parse_view(args, projection)
     except ViewError as exc:
@@ -110,13 +110,13 @@ def _map_data(projection: Projection, params: ViewParams, settings: dict[str, An
     return view, data
 
 
-def _search_redirect(projection: Projection, query: str) -> ResponseReturnValue:
+def _search_redirect(projection: Projection, query: str, args: dict[str, str]) -> ResponseReturnValue:
+    """To the best match, keeping the view's parameters (only those: see `view_arguments`)."""
     found = search(projection, query, limit=1)
-    args = {k: v for k, v in request.args.items() if k != "q"}
     if not found:
         raise ApiError(404, f"nothing in the course matches '{query}'")
-    args.setdefault("depth", "1")
-    return redirect(url_for("explore.map_view", focus=found[0][0], **cast(dict[str, Any], args)))
+    target: dict[str, Any] = {"depth": "1", **args, "focus": found[0][0]}
+    return redirect(url_for("explore.map_view", **target))
 
 
 def _explanations(projection: Projection, view: Any) -> list[list[dict[str, str]]]:

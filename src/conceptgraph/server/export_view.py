@@ -3,41 +3,65 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
 
-from conceptgraph.errors import ExportError
+from conceptgraph.config import public_url
+from conceptgraph.errors import DrawTimeout, ExportError
 from conceptgraph.export import FORMATS, Snapshot, export_view
+from conceptgraph.export.context import Limits
 from conceptgraph.export.snapshots import MANIFEST, check_name, listing
 from conceptgraph.server.http import ApiError
-from conceptgraph.views import ViewError
+from conceptgraph.views import ViewError, ViewParams, parse_view, view_arguments
+
+if TYPE_CHECKING:
+    from conceptgraph.service import CourseService
 
 bp = Blueprint("export", __name__)
 
 
 @bp.route("/export/<fmt>")
 def download(fmt: str) -> Response:
-    """The view the parameters describe, in `fmt`, as an attachment."""
+    """The view the parameters describe, in `fmt`, as an attachment.
+
+    Made once per view and format (the key holds nothing else of the request, so no header can
+    make it again), linking to PUBLIC_URL, and bounded: RDF by the row and byte caps (visibly cut
+    short), pictures by Graphviz's time limit (503).
+    """
     service = current_app.extensions["conceptgraph"]
     if fmt not in FORMATS:
         raise ApiError(404, f"unknown export format '{fmt}'; the formats are: {', '.join(FORMATS)}")
     try:
-        snapshot = Snapshot.of(
-            service.projection,
-            service.store,
-            request.args.to_dict(),
-            public_url=request.host_url,
-            data_version=service.data_version,
-            max_nodes=service.settings["map_max_nodes"],
-        )
-        content = service.memo(("export", fmt, snapshot.params, request.host_url), lambda: export_view(snapshot, fmt))
+        params = parse_view(view_arguments(request.args), service.projection)
+        content, truncated = service.memo(("export", fmt, params), lambda: _export(service, params, fmt))
+    except DrawTimeout as exc:
+        seconds = f"{exc.seconds:g}"
+        raise ApiError(503, str(exc), {"Retry-After": "60"}, text="draw_timeout", values={"seconds": seconds}) from None
     except (ViewError, ExportError) as exc:
         raise ApiError(400, str(exc)) from None
     _, extension, media_type = FORMATS[fmt]
-    name = "-".join(["conceptgraph", *(v for _, v in sorted(snapshot.params.query_args().items()))])
+    name = "-".join(["conceptgraph", *(v for _, v in sorted(params.query_args().items()))])
     response = Response(content, content_type=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{_safe(name)}.{extension}"'
+    if truncated:
+        response.headers["X-Conceptgraph-Truncated"] = f"true; {truncated}"
     return response
+
+
+def _export(service: CourseService, params: ViewParams, fmt: str) -> tuple[bytes, str]:
+    """The export's bytes, and what cut its RDF short ("" when nothing did)."""
+    settings = service.settings
+    snapshot = Snapshot.of(
+        service.projection,
+        service.store,
+        params.query_args(),
+        public_url=public_url(settings),
+        data_version=service.data_version,
+        max_nodes=settings["map_max_nodes"],
+        limits=Limits(settings["max_rows"], settings["max_result_bytes"], settings["draw_timeout"]),
+    )
+    return export_view(snapshot, fmt), snapshot.truncated
 
 
 @bp.route("/snapshots")

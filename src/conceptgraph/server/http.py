@@ -5,6 +5,7 @@ browsers, security headers on every response, and the UI language.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -13,8 +14,10 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from conceptgraph.errors import StoreTimeout, StoreUnavailable
+from conceptgraph.errors import StoreTimeout, StoreUnavailable, masked
 from conceptgraph.server.i18n import language, translate
+
+LOG = logging.getLogger("conceptgraph")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -30,13 +33,27 @@ HTTP_MESSAGES = {404: "no such page", 413: "the request body is larger than this
 
 
 class ApiError(Exception):
-    """An error answered with `status` and a message a person can act on."""
+    """An error answered with `status` and a message a person can act on.
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    `text` names the message in texts.py (formatted with `values`), for browsers' error pages in
+    Danish or English; programs get `message`.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        text: str | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.text = text
+        self.values = values or {}
 
 
 def prefers_html(accept: MIMEAccept) -> bool:
@@ -58,19 +75,34 @@ def describe_error(exc: Exception, method: str) -> tuple[int, str, dict[str, str
     """Status, message and extra headers for one of the HANDLED errors.
 
     A remote store that is down or refused is the gateway's error (502), not ours; one too slow, 504.
+    Its client sees the error's public message; the details (the server's address, its own error
+    text) are logged for the operator.
     """
     if isinstance(exc, ApiError):
         return exc.status, exc.message, exc.headers
+    if isinstance(exc, StoreUnavailable | StoreTimeout):
+        LOG.warning("answered %s: %s", 502 if isinstance(exc, StoreUnavailable) else 504, masked(str(exc)))
     if isinstance(exc, StoreUnavailable):
-        return 502, str(exc), {"Retry-After": "10"}
+        return 502, exc.public, {"Retry-After": "10"}
     if isinstance(exc, StoreTimeout):
-        return 504, str(exc), {}
+        return 504, exc.public, {}
     assert isinstance(exc, HTTPException)
     headers = dict(exc.get_headers())
     headers.pop("Content-Type", None)
     if exc.code == 405:
         return 405, f"method {method} is not allowed here", headers
     return exc.code or 500, HTTP_MESSAGES.get(exc.code or 0, exc.description or ""), headers
+
+
+def page_message(exc: Exception, message: str, lang: str) -> str:
+    """The message of an error page in the page's language, where texts.py has it; else `message`."""
+    if isinstance(exc, ApiError) and exc.text:
+        return translate(exc.text, lang).format(**exc.values)
+    if isinstance(exc, StoreUnavailable):
+        return translate("store_failed", lang)
+    if isinstance(exc, StoreTimeout):
+        return translate("store_slow", lang)
+    return message
 
 
 def error_body(status: int, message: str) -> str:
@@ -93,7 +125,7 @@ def _on_error(exc: Exception) -> Response:
     status, message, headers = describe_error(exc, request.method)
     if not prefers_html(request.accept_mimetypes):
         return Response(error_body(status, message), status=status, mimetype="application/json", headers=headers)
-    body = render_template("error.html", status=status, message=message)
+    body = render_template("error.html", status=status, message=page_message(exc, message, language()))
     return Response(body, status=status, mimetype="text/html", headers=headers)
 
 
@@ -110,7 +142,12 @@ def _template_globals() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Install the error handlers, headers and template helpers."""
+    """Install the error handlers, headers and template helpers, and a log for the operator."""
+    if not LOG.handlers:  # what a client is not shown (a remote store's errors) goes to stderr
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("conceptgraph %(levelname)s: %(message)s"))
+        LOG.addHandler(handler)
+        LOG.setLevel(logging.INFO)
     for kind in HANDLED:
         app.register_error_handler(kind, _on_error)
     app.after_request(secure)

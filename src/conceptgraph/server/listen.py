@@ -22,10 +22,12 @@ import click
 from flask import Flask
 from granian import Granian
 from granian.constants import Interfaces
+from granian.http import HTTP1Settings, HTTP2Settings
 from granian.log import LogLevels
 
 from conceptgraph.errors import ConceptGraphError, explain
 from conceptgraph.server import create_app
+from conceptgraph.server.limits import head_limit
 
 # The worker's exit code when the service could not start; the command exits with it too.
 COULD_NOT_START = 2
@@ -33,7 +35,12 @@ PR_SET_PDEATHSIG = 1
 
 
 def serve(overrides: dict[str, Any], settings: dict[str, Any]) -> None:
-    """Listen on the configured host and port until interrupted; exit 2 if the service fails."""
+    """Listen on the configured host and port until interrupted; exit 2 if the service fails.
+
+    Granian's own bounds on a request head are 408 KB over HTTP/1.1 and 16 MB over HTTP/2 (which it
+    speaks on plain connections too); both are lowered to what the largest allowed query needs.
+    """
+    head = head_limit(settings["max_query_bytes"])
     server = Granian(
         "conceptgraph.server:create_app",
         address=settings["host"],
@@ -42,6 +49,8 @@ def serve(overrides: dict[str, Any], settings: dict[str, Any]) -> None:
         blocking_threads=settings["threads"],
         websockets=False,
         log_level=LogLevels.error,
+        http1_settings=HTTP1Settings(max_buffer_size=max(head, 8192)),
+        http2_settings=HTTP2Settings(max_headers_size=head),
     )
     try:
         server.serve(target_loader=partial(_app, overrides, settings), wrap_loader=False)

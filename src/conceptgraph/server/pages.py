@@ -17,7 +17,7 @@ from conceptgraph.render import legend, network_data
 from conceptgraph.server.http import ApiError, explicit_quality
 from conceptgraph.server.i18n import language
 from conceptgraph.sparql.formats import GRAPH_TYPES, content_type
-from conceptgraph.store import serialised
+from conceptgraph.store import bounded, serialised
 from conceptgraph.views import parse_view, search, select
 
 bp = Blueprint("pages", __name__)
@@ -29,6 +29,7 @@ TWINS = {
     ".json": "application/ld+json",
     ".nt": "application/n-triples",
 }
+PAGE_MAP_NODES = 60  # the small map on a resource page
 
 
 @bp.route("/id/<path:slug>")
@@ -49,9 +50,12 @@ def resource(slug: str) -> Response:
         )
     media_type = media_type or _negotiate()
     if media_type is not None:
-        response = Response(_describe(service, slug, media_type), content_type=content_type(media_type))
+        body, truncated = _describe(service, slug, media_type)
+        response = Response(body, content_type=content_type(media_type))
+        if truncated:
+            response.headers["X-Conceptgraph-Truncated"] = f"true; {truncated}"
     else:
-        response = Response(_page(projection, slug), mimetype="text/html")
+        response = Response(_page(service, slug), mimetype="text/html")
     response.vary.add("Accept")
     return response
 
@@ -64,30 +68,40 @@ def _negotiate() -> str | None:
     return best if explicit_quality(accept, best) > html else None
 
 
-def _describe(service: Any, slug: str, media_type: str) -> bytes:
+def _describe(service: Any, slug: str, media_type: str) -> tuple[bytes, str]:
+    """The resource's triples (bounded like the endpoint's answers: MAX_ROWS and MAX_RESULT_BYTES,
+    read lazily), and what cut them short ("" when nothing did)."""
     iri = f"<{service.base}id/{slug}>"
     query = f"""CONSTRUCT {{ {iri} ?p ?o . ?s ?q {iri} . ?st ?sp ?so }} WHERE {{
         {{ {iri} ?p ?o }} UNION {{ ?s ?q {iri} }}
         UNION {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {iri} ; ?sp ?so }} }}"""
-    return serialised(ox.serialize(list(service.store.construct(query)), format=GRAPH_TYPES[media_type]))
+    settings = service.settings
+    triples, truncated = bounded(
+        service.store.construct(query), max_rows=settings["max_rows"], max_bytes=settings["max_result_bytes"]
+    )
+    return serialised(ox.serialize(triples, format=GRAPH_TYPES[media_type])), truncated
 
 
-def _page(projection: Any, slug: str) -> str:
+def _page(service: Any, slug: str) -> str:
+    """The resource page; what it draws is computed once per resource and language (a hub's
+    neighbourhood costs half a second), the template is filled for each request."""
     lang = language()
     args = {"focus": slug, "depth": "1", **({"lang": "en"} if lang == "en" else {})}
-    view = select(projection, parse_view(args, projection), max_nodes=60)
+    content = service.memo(("resource", slug, lang), lambda: _page_content(service.projection, slug, lang, args))
+    twins = [(suffix, twin) for suffix, twin in TWINS.items() if suffix != ".json"]
+    return render_template("explore/resource.html", **content, twins=twins, map_args=args)
+
+
+def _page_content(projection: Any, slug: str, lang: str, args: dict[str, str]) -> dict[str, Any]:
+    view = select(projection, parse_view(args, projection), max_nodes=PAGE_MAP_NODES)
     data = network_data(projection, view)
     data["details"] = {s: details(projection, s, lang) for s in view.nodes}
     data["summaries"] = {}
     data["focus"] = slug
     data["view"] = view.params.query_args()
-    twins = [(suffix, twin) for suffix, twin in TWINS.items() if suffix != ".json"]
-    return render_template(
-        "explore/resource.html",
-        item=details(projection, slug, lang),
-        links=links(projection, slug, lang),
-        data=data,
-        legend=legend(view, projection),
-        twins=twins,
-        map_args=args,
-    )
+    return {
+        "item": details(projection, slug, lang),
+        "links": links(projection, slug, lang),
+        "data": data,
+        "legend": legend(view, projection),
+    }

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
 
+from conceptgraph.config import public_url
 from conceptgraph.server.http import (
     HANDLED,
     SECURITY_HEADERS,
@@ -207,7 +208,8 @@ def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> 
 def service_description(service: CourseService, request: Request) -> Answer:
     """The SPARQL 1.1 Service Description, for a request without a query that asks for RDF."""
     media_type = request.accept_mimetypes.best_match(list(GRAPH_TYPES)) or "text/turtle"
-    return Answer(describe_service(request.base_url, service.graphs, media_type), content_type(media_type))
+    endpoint = f"{public_url(service.settings)}{PATH}"  # never the Host header a client sent
+    return Answer(describe_service(endpoint, service.graphs, media_type), content_type(media_type))
 
 
 @lru_cache(maxsize=8)

@@ -9,14 +9,15 @@ from flask.typing import ResponseReturnValue
 
 from conceptgraph import __version__
 from conceptgraph.server.openapi import openapi_document
+from conceptgraph.views import view_arguments
 
 bp = Blueprint("system", __name__)
 
 
 @bp.route("/")
 def home() -> ResponseReturnValue:
-    """The front door is the concept map."""
-    return redirect(url_for("explore.map_view", **cast(dict[str, Any], request.args.to_dict())))
+    """The front door is the concept map, with the view parameters the link carried (only those)."""
+    return redirect(url_for("explore.map_view", **cast(dict[str, Any], view_arguments(request.args))))
 
 
 @bp.route("/healthz")

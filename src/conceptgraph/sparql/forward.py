@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from conceptgraph.errors import StoreTimeout, StoreUnavailable
-from conceptgraph.remote import RemoteStore, too_slow
+from conceptgraph.errors import QuerySyntaxError, StoreUnavailable
+from conceptgraph.remote import RemoteStore, slow_store
 from conceptgraph.sparql.formats import write_result
 from conceptgraph.sparql.pool import PoolBusy
 from conceptgraph.sparql.remote_dataset import empty_graph, remote_dataset
@@ -52,8 +52,10 @@ class RemoteRunner:
                 prologue + verdict.bare_text, default_graphs=default, named_graphs=named, timeout=timeout
             )
             written = write_result(result, media_type, task.max_rows)
+        except QuerySyntaxError as exc:
+            return {"error": "refused", "message": str(exc)}
         except TimeoutError:
-            raise StoreTimeout(too_slow(self._store.endpoints.query, timeout)) from None
+            raise slow_store(self._store.endpoints.query, timeout) from None
         except (OSError, SyntaxError) as exc:
             raise StoreUnavailable(f"the SPARQL server's answer broke off or does not parse: {exc}") from None
         finally:
