@@ -310,5 +310,6 @@ def test_hostile_texts_never_stall_the_service(full_size: RunningServer) -> None
             slowest = max(slowest, time.monotonic() - started)
         statuses = [a.result() for a in attacks]
     assert slowest < 0.5, f"/healthz took {slowest:.2f} s while hostile texts were judged"
-    assert all(status in (400, 503) for status in statuses), statuses
+    # The CONCAT call is a valid query, answered by a worker; the rest are refused; nothing is a 500.
+    assert [status == 400 for status in statuses] == [True, False, True, True] * 2, statuses
     assert ask(full_size, "ASK { id:stoej ?p ?o }").json()["boolean"] is True
