@@ -55,6 +55,12 @@ def _iri_prefixes(value: str) -> tuple[str, ...]:
     return prefixes
 
 
+def _flag(value: str) -> bool:
+    if value.lower() not in ("0", "1", "true", "false", "yes", "no"):
+        raise ValueError("1 or 0 (true/false, yes/no)")
+    return value.lower() in ("1", "true", "yes")
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ValueError("a port number from 1 to 65535")
@@ -109,6 +115,31 @@ SETTINGS = {
         Setting("max_nesting", 64, "Deepest bracket nesting a query may use.", _positive(int)),
         Setting("query_workers", 4, "Worker processes that run queries.", _positive(int)),
         Setting("pool_wait", 5.0, "Seconds a request waits for a free worker before 503.", _positive(float)),
+        Setting(
+            "max_result_bytes",
+            32 * 2**20,
+            "Largest answer body, in bytes; longer answers stop before the row that would pass it (truncated).",
+            _positive(int),
+        ),
+        Setting(
+            "worker_memory_mb",
+            512,
+            "Memory (MB) a query or update may take beyond the data; a worker over it is replaced and its "
+            "client gets 503.",
+            _positive(int),
+        ),
+        Setting(
+            "client_share",
+            None,
+            "Queries one client address may run at once (default: half the workers, rounded up); more get 429.",
+            _positive(int),
+        ),
+        Setting(
+            "allow_unsandboxed",
+            False,
+            "Serve even where the query workers cannot drop their network access (otherwise `serve` refuses).",
+            _flag,
+        ),
         Setting(
             "public_url", "http://localhost:5000", "Where the service is reached; exports from the CLI link there.", str
         ),
