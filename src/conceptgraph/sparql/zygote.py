@@ -146,7 +146,9 @@ class Zygote:
         self._conn, self._process, self.sandboxed = conn, process, info["sandboxed"]
 
     def _ensure(self) -> None:
-        """With the lock held: a live zygote (a new one if it died)."""
+        """With the lock held: a live zygote (a new one if it died; none once closed)."""
+        if self._closed:
+            raise QueryError("the query engine is stopping")
         if not self._process.is_alive():
             self._restart()
 
