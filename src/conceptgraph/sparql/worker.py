@@ -7,8 +7,8 @@ the guard, a worker drops its network access at start (an empty network namespac
 can open a socket; a worker that cannot do so refuses to serve unless the operator allowed it
 (ALLOW_UNSANDBOXED).
 
-A task travels with a tag and its reply carries the tag back, with the answer's body as one
-separate message of raw bytes, so it is never pickled (copied) on either side of the pipe.
+A task travels with a tag and its reply carries the tag back; a large answer's body follows as
+one message of raw bytes, so it is never pickled (copied) on either side of the pipe.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ from conceptgraph.store import Store, readable_position
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 MB = 2**20
+# Bodies up to this size travel inside the pickled reply; larger ones follow it as raw bytes,
+# which are never copied by pickling (on either side).
+INLINE = 1 << 16
 
 
 class QueryTimeout(QueryError):
@@ -158,7 +161,7 @@ def run_task(store: ox.Store, task: Task, max_bytes: int) -> tuple[dict[str, Any
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         print(f"conceptgraph: the query engine failed: {exc!r}", file=sys.stderr, flush=True)
         return {"error": "engine"}, b""
-    return {"rows": written.rows, "truncated": written.truncated, "size": len(written.body)}, written.body
+    return {"rows": written.rows, "truncated": written.truncated}, written.body
 
 
 def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
@@ -200,8 +203,10 @@ def answer_tasks(conn: Connection, store: ox.Store, limits: Limits) -> None:
         except (EOFError, OSError):
             return
         reply, body = run_task(store, task, limits.max_bytes)
-        conn.send((tag, reply))
-        if "size" in reply:
+        if len(body) <= INLINE:  # one message: most answers are small
+            conn.send((tag, {**reply, "body": body} if "rows" in reply else reply))
+        else:
+            conn.send((tag, {**reply, "size": len(body)}))
             conn.send_bytes(body)
         if reply.get("error") == "memory":
             return  # a process that ran out of memory may hold broken state: the pool replaces it
