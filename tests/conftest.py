@@ -42,6 +42,9 @@ SERVER_SETTINGS = {
     "max_query_bytes": "4096",
     "query_workers": "2",
     "pool_wait": "10",
+    # Every test connects from 127.0.0.1, and some act as eight clients at once; the per-client
+    # share is tested on servers of its own (test_http_limits.py), from several loopback addresses.
+    "client_share": "8",
 }
 
 

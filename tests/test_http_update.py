@@ -81,3 +81,42 @@ def test_an_update_hidden_from_one_reader_is_refused_and_changes_nothing(writabl
     assert send(writable, update, TOKEN) == 400
     assert not ask(writable, "ASK { <a:b> <a:c> ?o }")
     assert ask(writable, "ASK { id:stoej ?p ?o }")
+
+
+def test_an_update_runs_once_so_the_endpoint_and_the_views_hold_the_same_data(writable: RunningServer) -> None:
+    """A random value shows whether the text ran once (in the sandboxed engine, whose data the
+    views then read) or again elsewhere: the map's search finds the value the endpoint answers."""
+    update = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "INSERT { GRAPH <https://w3id.org/conceptgraph/graph/glossary> { "
+        "<https://w3id.org/conceptgraph/id/stoej> skos:altLabel ?u } } WHERE { BIND(CONCAT('u', STRUUID()) AS ?u) }"
+    )
+    assert send(writable, update, TOKEN) == 204
+    query = "SELECT ?u WHERE { id:stoej skos:altLabel ?u FILTER(STRSTARTS(?u, 'u')) }"
+    values = {
+        fetch(f"{writable.url}/sparql?{urlencode({'query': query})}").json()["results"]["bindings"][0]["u"]["value"]
+        for _ in range(6)
+    }
+    assert len(values) == 1
+    found = fetch(f"{writable.url}/api/search?{urlencode({'q': values.pop()})}").json()
+    assert [r["slug"] for r in found] == ["stoej"]
+
+
+def test_an_on_disk_store_refuses_updates_with_a_reason(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from tests.conftest import load_course
+
+    root = tmp_path_factory.mktemp("writable-disk")
+    store = f"oxigraph:{root / 'store'}"
+    load_course(store, root)
+    running = RunningServer(root / "build", {**SERVER_SETTINGS, "update_token": TOKEN, "store": store})
+    try:
+        reply = fetch(
+            f"{running.url}/update",
+            method="POST",
+            data=INSERT.encode(),
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
+        assert reply.status == 400 and "conceptgraph load" in reply.json()["error"]
+        assert not ask(running, 'ASK { ?s skos:altLabel "larm"@da }')
+    finally:
+        running.stop()

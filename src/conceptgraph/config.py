@@ -65,6 +65,12 @@ def _iri_prefixes(value: str) -> tuple[str, ...]:
     return prefixes
 
 
+def _flag(value: str) -> bool:
+    if value.lower() not in ("0", "1", "true", "false", "yes", "no"):
+        raise ValueError("1 or 0 (true/false, yes/no)")
+    return value.lower() in ("1", "true", "yes")
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ValueError("a port number from 1 to 65535")
@@ -118,13 +124,33 @@ SETTINGS = {
         Setting(
             "max_result_bytes",
             32 * 1024 * 1024,
-            "Bytes (as N-Triples) of RDF a resource's description or an RDF export may hold; more is cut off, visibly.",
+            "Largest answer body in bytes (an endpoint answer; a resource's RDF or an RDF export, as N-Triples); "
+            "longer answers stop before the row that would pass it, visibly (truncated).",
             _positive(int),
         ),
         Setting("max_query_bytes", 65_536, "Largest query or request body, in bytes.", _positive(int)),
         Setting("max_nesting", 64, "Deepest bracket nesting a query may use.", _positive(int)),
         Setting("query_workers", 4, "Worker processes that run queries.", _positive(int)),
         Setting("pool_wait", 5.0, "Seconds a request waits for a free worker before 503.", _positive(float)),
+        Setting(
+            "worker_memory_mb",
+            512,
+            "Memory (MB) a query or update may take beyond the data; a worker over it is replaced and its "
+            "client gets 503.",
+            _positive(int),
+        ),
+        Setting(
+            "client_share",
+            None,
+            "Queries one client address may run at once (default: half the workers, rounded up); more get 429.",
+            _positive(int),
+        ),
+        Setting(
+            "allow_unsandboxed",
+            False,
+            "Serve even where the query workers cannot drop their network access (otherwise `serve` refuses).",
+            _flag,
+        ),
         Setting(
             "public_url",
             None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +24,8 @@ from conceptgraph.projection import Projection, project
 from conceptgraph.remote import SCHEME, RemoteStore
 from conceptgraph.sparql.forward import RemoteRunner
 from conceptgraph.sparql.pool import WorkerPool
+from conceptgraph.sparql.share import ClientShare
+from conceptgraph.sparql.worker import Limits, UpdateTask
 from conceptgraph.store import GraphStore, Store
 
 MEMO_SIZE = 256
@@ -38,8 +41,10 @@ class CourseService:
     pool: WorkerPool | RemoteRunner
     data_version: str
     graphs: dict[str, int]
+    share: ClientShare
     _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock)
+    _update_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def start(cls, settings: dict[str, Any]) -> CourseService:
@@ -58,7 +63,8 @@ class CourseService:
             source = ensure_build(data_dir, build_dir, settings["base_iri"])
             version = json.loads((build_dir / INFO_NAME).read_text(encoding="utf-8"))["data_version"]
         store, pool = _engine(source if isinstance(source, Files) else str(source), settings)
-        service = cls(settings, store, pool, version or _stored_version(store), store.graph_sizes())
+        share = ClientShare(settings["client_share"] or math.ceil(settings["query_workers"] / 2))
+        service = cls(settings, store, pool, version or _stored_version(store), store.graph_sizes(), share)
         _ = service.projection  # built now, so the first visitor does not wait for it
         if isinstance(store, RemoteStore):
             threading.Thread(target=service._watch, args=(settings["store_refresh"],), daemon=True).start()
@@ -89,13 +95,24 @@ class CourseService:
                 held -= _weight(self._memo.popitem(last=False)[1])
         return value
 
-    def applied_update(self, update: str) -> None:
-        """Apply an update the workers applied to the in-process store too, and forget derived views.
+    def update(self, task: UpdateTask) -> dict[str, Any]:
+        """Apply a checked update for the endpoint and the views, or change nothing.
 
-        (A remote store is one store: the runner's update already changed what the views read.)"""
-        if isinstance(self.store, Store):
-            self.store.engine.update(update)
-        self._data_changed(self.store.graph_sizes())
+        The text runs only where queries run (the zygote's sandbox, or the remote server); the
+        views' in-process store is then read from the zygote's dump of the new data, so this
+        process never executes update text. Returns the reply ("error" with a message when the
+        engine refused it); raises QueryError (busy, overran, crashed) when nothing changed.
+        One update at a time, so the views always read the latest dump."""
+        with self._update_lock:
+            (reply,) = self.pool.broadcast(
+                task, timeout=self.settings["query_timeout"], wait=self.settings["pool_wait"]
+            )
+            if "error" in reply:
+                return reply
+            if "dump" in reply:
+                self.store = Store.from_file(Path(reply["dump"]))
+            self._data_changed(self.store.graph_sizes())
+        return reply
 
     def _data_changed(self, graphs: dict[str, int]) -> None:
         """Forget the projection and rendered views, which were drawn from other data."""
@@ -123,14 +140,18 @@ class CourseService:
 
 
 def _engine(source: str | Files, settings: dict[str, Any]) -> tuple[GraphStore, WorkerPool | RemoteRunner]:
-    """The views' store and the endpoint's runner: a remote server, or our own engine in workers."""
+    """The views' store and the endpoint's runner: a remote server, or our own engine in workers.
+
+    Raises Unsandboxed when our workers cannot drop their network and ALLOW_UNSANDBOXED is off."""
+    workers = settings["query_workers"]
+    limits = Limits(settings["max_result_bytes"], settings["worker_memory_mb"], settings["allow_unsandboxed"])
     if isinstance(source, Files):
-        return source.open(), WorkerPool(source, settings["query_workers"])
+        return source.open(), WorkerPool(source, workers, limits)
     if source.startswith(SCHEME):
         prefixes = tuple(settings["graphs"] or (settings["base_iri"],))
         remote = RemoteStore.open(source, prefixes=prefixes, timeout=settings["query_timeout"])
-        return remote, RemoteRunner(remote, settings["query_workers"], base=settings["base_iri"])
-    return Store.from_source(source), WorkerPool(source, settings["query_workers"])
+        return remote, RemoteRunner(remote, workers, limits.max_bytes, base=settings["base_iri"])
+    return Store.from_source(source), WorkerPool(source, workers, limits)
 
 
 def _weight(value: Any) -> int:

@@ -51,7 +51,7 @@ def openapi_document(settings: dict[str, Any]) -> dict[str, Any]:
             {"type": "number", "exclusiveMinimum": 0},
         ),
     ]
-    errors = {str(code): ERROR for code in (400, 406, 413, 415, 503)}
+    errors = {str(code): ERROR for code in (400, 406, 413, 415, 429, 503)}
     query_param = _param(
         "query", f"The SPARQL query (at most {settings['max_query_bytes']} bytes).", {"type": "string"}
     )
@@ -120,6 +120,8 @@ def openapi_document(settings: dict[str, Any]) -> dict[str, Any]:
                                         "properties": {
                                             "status": {"type": "string"},
                                             "data_version": {"type": "string"},
+                                            "query_workers_sandboxed": {"type": "boolean"},
+                                            "query_isolation": {"type": "string"},
                                         },
                                     }
                                 }

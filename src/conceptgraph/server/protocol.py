@@ -37,6 +37,7 @@ from conceptgraph.sparql.formats import GRAPH_TYPES, SHORT_NAMES, content_type, 
 from conceptgraph.sparql.guard import QueryTooLarge, check_size
 from conceptgraph.sparql.pool import PoolBusy, QueryTimeout, WorkerCrashed
 from conceptgraph.sparql.service_description import describe_service
+from conceptgraph.sparql.share import OverShare
 from conceptgraph.sparql.worker import Dataset, Task
 from conceptgraph.vocab import query_prefixes
 
@@ -62,6 +63,7 @@ CORS = {
 SENT = (*CORS.items(), ("Vary", "Accept"), *SECURITY_HEADERS.items())
 MAX_CACHED_ACCEPT = 1024
 REPLY_STATUS = {"too-large": 413, "not-acceptable": 406}
+ENGINE_FAILED = "the query engine could not evaluate this query; check the functions and values it uses"
 R = TypeVar("R")
 
 
@@ -198,11 +200,8 @@ def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> 
         dataset=_dataset(asked),
         prefixes=_prefixes(service.base),
     )
-    reply = _run(service, task, _time_limit(request, settings["query_timeout"]), settings["pool_wait"])
-    headers = {"X-Conceptgraph-Rows": str(reply["rows"])}
-    if reply["truncated"]:
-        headers["X-Conceptgraph-Truncated"] = f"true; limit={settings['max_rows']}"
-    return Answer(reply["body"], content_type(reply["media_type"]), headers)
+    reply = _run(service, task, _time_limit(request, settings["query_timeout"]), request.remote_addr or "")
+    return Answer(reply["body"], content_type(reply["media_type"]), reply["headers"])
 
 
 def service_description(service: CourseService, request: Request) -> Answer:
@@ -273,15 +272,31 @@ def _time_limit(request: Request, configured: float) -> float:
     return min(value, configured)
 
 
-def _run(service: CourseService, task: Task, timeout: float, wait: float) -> dict[str, Any]:
+def _run(service: CourseService, task: Task, timeout: float, client: str) -> dict[str, Any]:
+    """Run `task` within `client`'s share of the pool: the reply, with its result headers.
+
+    Nothing hostile gets a 500: over its share, 429; stopped, crashed or busy, 503 with
+    Retry-After; an engine error is answered without the engine's own words (it is logged)."""
+    settings = service.settings
+    retry = {"Retry-After": "2"}
     try:
-        reply: dict[str, Any] = service.pool.run(task, timeout=timeout, wait=wait)
-    except QueryTimeout as exc:
-        raise ApiError(503, str(exc)) from None
-    except PoolBusy as exc:
-        raise ApiError(503, str(exc), {"Retry-After": "2"}) from None
-    except WorkerCrashed as exc:
-        raise ApiError(500, str(exc)) from None
+        with service.share.hold(client):
+            reply: dict[str, Any] = service.pool.run(task, timeout=timeout, wait=settings["pool_wait"])
+    except OverShare as exc:
+        raise ApiError(429, str(exc), retry) from None
+    except (QueryTimeout, PoolBusy, WorkerCrashed) as exc:
+        raise ApiError(503, str(exc), retry) from None
+    if reply.get("error") == "syntax":
+        raise ApiError(400, reply["message"])
     if "error" in reply:
-        raise ApiError(REPLY_STATUS.get(reply["error"], 400), reply["message"])
+        message = reply.get(
+            "message", "the query engine could not evaluate this query; check the functions and values it uses"
+        )
+        raise ApiError(REPLY_STATUS.get(reply["error"], 400), message)
+    headers = {"X-Conceptgraph-Rows": str(reply["rows"])}
+    if reply["truncated"] == "rows":
+        headers["X-Conceptgraph-Truncated"] = f"true; limit={settings['max_rows']}"
+    elif reply["truncated"]:
+        headers["X-Conceptgraph-Truncated"] = f"true; bytes={settings['max_result_bytes']}"
+    reply["headers"] = headers
     return reply

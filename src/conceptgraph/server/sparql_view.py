@@ -11,13 +11,12 @@ import hmac
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
+from conceptgraph.errors import QueryError, QueryNotAllowed, QuerySyntaxError
 from conceptgraph.server.http import ApiError
 from conceptgraph.server.protocol import FORM, UPDATE_OFF, answer, finish, read_request
 from conceptgraph.sparql.examples import examples
 from conceptgraph.sparql.formats import SHORT_NAMES
 from conceptgraph.sparql.guard import QueryTooLarge, check_update
-from conceptgraph.sparql.pool import PoolBusy, QueryTimeout
 from conceptgraph.sparql.worker import UpdateTask
 from conceptgraph.vocab import sparql_prologue
 
@@ -39,7 +38,8 @@ def sparql() -> Response:
 def update() -> Response:
     """SPARQL Update, only with the configured token (`Authorization: Bearer …`); 403 otherwise.
 
-    Applied to every worker and the views at once; kept in memory (a rebuild starts afresh).
+    Applied once, in the sandboxed engine, for every worker and the views at once, or not at all;
+    kept in memory (a rebuild starts afresh).
     """
     service = current_app.extensions["conceptgraph"]
     token = service.settings["update_token"]
@@ -67,15 +67,11 @@ def update() -> Response:
     except (QuerySyntaxError, QueryNotAllowed) as exc:
         raise ApiError(400, str(exc)) from None
     try:
-        replies = service.pool.broadcast(
-            UpdateTask(normal), timeout=settings["query_timeout"], wait=settings["pool_wait"]
-        )
-    except (QueryTimeout, PoolBusy) as exc:
-        raise ApiError(503, str(exc)) from None
-    failed = [r for r in replies if "error" in r]
-    if failed:
-        raise ApiError(400, failed[0]["message"])
-    service.applied_update(normal)
+        reply = service.update(UpdateTask(normal))
+    except QueryError as exc:  # busy, overran or crashed: nothing changed
+        raise ApiError(503, str(exc), {"Retry-After": "2"}) from None
+    if "error" in reply:
+        raise ApiError(400, reply["message"])
     return Response(status=204)
 
 

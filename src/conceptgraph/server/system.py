@@ -30,6 +30,7 @@ def healthz() -> Response:
         data_version=service.data_version,
         triples=sum(service.graphs.values()),
         query_workers_sandboxed=service.pool.sandboxed,
+        query_isolation=service.pool.isolation,
         query_workers_replaced=service.pool.replaced,
     )
 

@@ -1,8 +1,9 @@
-"""Media types of the endpoint, content negotiation, and writers that stop at the row cap.
+"""Media types of the endpoint, content negotiation, and writers that stop at the row and byte caps.
 
 pyoxigraph serialises whole result sets only, so SELECT results are written here (JSON, XML,
-CSV, TSV: each a page of the SPARQL 1.1 Results specs) to stop after `max_rows` without holding
-more in memory, and to say so. Graph results use pyoxigraph's serialisers on the capped triples.
+CSV, TSV: each a page of the SPARQL 1.1 Results specs) row by row, to stop at `max_rows` rows or
+before the row that would take the body past `max_bytes`, without holding more in memory, and to
+say so. Graph results use pyoxigraph's serialisers on the capped triples.
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from conceptgraph.store import QueryResult, serialised
 
-T = TypeVar("T")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _quote = json.encoder.encode_basestring  # C-accelerated, keeps non-ASCII
 
@@ -78,36 +78,122 @@ def content_type(media_type: str) -> str:
 
 @dataclass(frozen=True)
 class Written:
-    """A serialised result, with how many rows (or triples) it holds and whether it was cut."""
+    """A serialised result, with how many rows (or triples) it holds and whether it was cut:
+    `truncated` is "" for a whole answer, "rows" at the row cap, "bytes" at the byte cap."""
 
     body: bytes
     rows: int
-    truncated: bool
+    truncated: str
 
 
-def write_result(result: QueryResult, media_type: str, max_rows: int) -> Written:
-    """Serialise a pyoxigraph query result in `media_type`, keeping at most `max_rows` rows."""
+def write_result(result: QueryResult, media_type: str, max_rows: int, *, max_bytes: int) -> Written:
+    """Serialise a pyoxigraph query result in `media_type`: at most `max_rows` rows, and a body
+    of at most `max_bytes` (cut between rows, so what is written is a complete document)."""
     if isinstance(result, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.JSON if TABLE_TYPES[media_type] == "json" else ox.QueryResultsFormat.XML
         if TABLE_TYPES[media_type] in ("csv", "tsv"):
-            return Written(f"_askResult\n{str(bool(result)).lower()}\n".encode(), 1, False)
-        return Written(serialised(result.serialize(format=fmt)), 1, False)
+            return Written(f"_askResult\n{str(bool(result)).lower()}\n".encode(), 1, "")
+        return Written(serialised(result.serialize(format=fmt)), 1, "")
     if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        rows, truncated = _take(result, max_rows)
         writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[TABLE_TYPES[media_type]]
-        return Written(writer(names, rows, truncated, max_rows), len(rows), truncated)
-    triples, truncated = _take(result, max_rows)
-    return Written(serialised(ox.serialize(triples, format=GRAPH_TYPES[media_type])), len(triples), truncated)
+        return writer([v.value for v in result.variables], result, Cap(max_rows, max_bytes))
+    return _graph(result, GRAPH_TYPES[media_type], Cap(max_rows, max_bytes))
 
 
-def _take(items: Iterable[T], limit: int) -> tuple[list[T], bool]:
-    taken: list[T] = []
-    for item in items:
-        if len(taken) == limit:
-            return taken, True
-        taken.append(item)
-    return taken, False
+@dataclass(frozen=True)
+class Cap:
+    """The row and byte caps of one answer."""
+
+    rows: int
+    bytes: int
+
+
+class _Body:
+    """Rows written up to a byte budget, encoded as they come.
+
+    The budget is what the cap leaves after the document's head and closing, so a cut answer is
+    still a complete document. Rows are kept encoded (in chunks, joined once at the end), so the
+    worker holds about one copy of the answer, plus the joined one for a moment."""
+
+    FLUSH = 1 << 16
+
+    def __init__(self, budget: int) -> None:
+        self._chunks: list[bytes] = []
+        self._pending: list[str] = []
+        self._pending_chars = 0
+        self._left = budget
+
+    def fits(self, text: str) -> bool:
+        """Add `text` if it fits in what is left of the budget; whether it did."""
+        size = len(text) if text.isascii() else len(text.encode())
+        if size > self._left:
+            return False
+        self._left -= size
+        self._pending.append(text)
+        self._pending_chars += len(text)
+        if self._pending_chars > self.FLUSH:
+            self._flush()
+        return True
+
+    def _flush(self) -> None:
+        self._chunks.append("".join(self._pending).encode())
+        self._pending.clear()
+        self._pending_chars = 0
+
+    def around(self, head: str, tail: str) -> bytes:
+        """The whole body: `head`, the rows, `tail`."""
+        self._flush()
+        return b"".join([head.encode(), *self._chunks, tail.encode()])
+
+
+# Room kept for a document's closing and its truncation mark (a few dozen bytes at most).
+TAIL_ROOM = 256
+
+
+def _rows(
+    solutions: Iterable[ox.QuerySolution], cap: Cap, head: str, line: Callable[[ox.QuerySolution, int], str]
+) -> tuple[_Body, int, str]:
+    """Write `line(row, index)` for each row while the caps allow: the body, the row count and
+    what cut it ("", "rows" or "bytes")."""
+    body = _Body(cap.bytes - len(head.encode()) - TAIL_ROOM)
+    count = 0
+    for solution in solutions:
+        if count == cap.rows:
+            return body, count, "rows"
+        if not body.fits(line(solution, count)):
+            return body, count, "bytes"
+        count += 1
+    return body, count, ""
+
+
+def _graph(triples: Iterable[ox.Triple], fmt: ox.RdfFormat, cap: Cap) -> Written:
+    """Graph results through pyoxigraph's serialisers, on the triples the caps allow.
+
+    A triple's N-Triples line measures what it costs; formats that write more (RDF/XML escapes)
+    are cut further until the body fits."""
+    taken: list[ox.Triple] = []
+    size, cut = 0, ""
+    for triple in triples:
+        if len(taken) == cap.rows:
+            cut = "rows"
+            break
+        size += len(str(triple)) + 3
+        if size > cap.bytes:
+            cut = "bytes"
+            break
+        taken.append(triple)
+    while True:
+        body = serialised(ox.serialize(taken, format=fmt))
+        if len(body) <= cap.bytes or not taken:
+            return Written(body, len(taken), cut)
+        taken, cut = taken[: len(taken) * cap.bytes // len(body) * 9 // 10], "bytes"
+
+
+def _mark(cut: str, cap: Cap) -> str:
+    """The JSON results' truncation fields."""
+    if cut == "rows":
+        return f',"truncated":true,"rowLimit":{cap.rows}'
+    return f',"truncated":true,"byteLimit":{cap.bytes}' if cut else ""
 
 
 def _json_term(term: object) -> dict[str, str]:
@@ -143,15 +229,16 @@ def _json_cell(term: object) -> str:
     return '{"type":"triple","value":' + _quote(str(term)) + "}"
 
 
-def _json(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
+def _json(names: list[str], solutions: Iterable[ox.QuerySolution], cap: Cap) -> Written:
     keys = [_quote(n) + ":" for n in names]
-    bindings = ",".join(
-        "{" + ",".join(key + _json_cell(term) for key, term in zip(keys, row, strict=True) if term is not None) + "}"
-        for row in rows
-    )
-    tail = f',"truncated":true,"rowLimit":{limit}' if truncated else ""
-    head = ",".join(_quote(n) for n in names)
-    return f'{{"head":{{"vars":[{head}]}},"results":{{"bindings":[{bindings}]}}{tail}}}'.encode()
+
+    def line(row: ox.QuerySolution, index: int) -> str:
+        cells = ",".join(key + _json_cell(term) for key, term in zip(keys, row, strict=True) if term is not None)
+        return ("{" if index == 0 else ",{") + cells + "}"
+
+    head = '{"head":{"vars":[' + ",".join(_quote(n) for n in names) + ']},"results":{"bindings":['
+    body, count, cut = _rows(solutions, cap, head, line)
+    return Written(body.around(head, "]}" + _mark(cut, cap) + "}"), count, cut)
 
 
 def _xml_term(term: object) -> str:
@@ -163,34 +250,45 @@ def _xml_term(term: object) -> str:
     return f"<{kind}>{value}</{kind}>"
 
 
-def _xml(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
-    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    out += [f"<variable name={quoteattr(n)}/>" for n in names]
-    if truncated:
-        out.append(f'<link href="#truncated-after-{limit}-rows"/>')
-    out += ["</head>", "<results>"]
-    for row in rows:
+def _xml(names: list[str], solutions: Iterable[ox.QuerySolution], cap: Cap) -> Written:
+    def line(row: ox.QuerySolution, index: int) -> str:
         cells = [f"<binding name={quoteattr(n)}>{_xml_term(row[n])}</binding>" for n in names if row[n] is not None]
-        out.append("<result>" + "".join(cells) + "</result>")
-    out += ["</results>", "</sparql>"]
-    return "\n".join(out).encode("utf-8")
+        return "\n<result>" + "".join(cells) + "</result>"
+
+    opening = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    opening += [f"<variable name={quoteattr(n)}/>" for n in names]
+    body, count, cut = _rows(solutions, cap, "\n".join(opening), line)
+    if cut == "rows":
+        opening.append(f'<link href="#truncated-after-{cap.rows}-rows"/>')
+    elif cut:
+        opening.append(f'<link href="#truncated-at-{cap.bytes}-bytes"/>')
+    opening += ["</head>", "<results>"]
+    return Written(body.around("\n".join(opening), "\n</results>\n</sparql>"), count, cut)
 
 
-def _csv(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
+def _csv(names: list[str], solutions: Iterable[ox.QuerySolution], cap: Cap) -> Written:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([_plain(row[n]) for n in names])
-    return buffer.getvalue().encode("utf-8")
+
+    def line(values: list[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    head = line(names)
+    body, count, cut = _rows(solutions, cap, head, lambda row, _: line([_plain(row[n]) for n in names]))
+    return Written(body.around(head, ""), count, cut)
 
 
 def _plain(term: object) -> str:
     return "" if term is None else term.value  # type: ignore[attr-defined]
 
 
-def _tsv(names: list[str], rows: list[ox.QuerySolution], truncated: bool, limit: int) -> bytes:
-    lines = ["\t".join(f"?{n}" for n in names)]
-    for row in rows:
-        lines.append("\t".join("" if row[n] is None else str(row[n]) for n in names))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _tsv(names: list[str], solutions: Iterable[ox.QuerySolution], cap: Cap) -> Written:
+    def line(row: ox.QuerySolution, _: int) -> str:
+        return "\t".join("" if row[n] is None else str(row[n]) for n in names) + "\n"
+
+    head = "\t".join(f"?{n}" for n in names) + "\n"
+    body, count, cut = _rows(solutions, cap, head, line)
+    return Written(body.around(head, ""), count, cut)

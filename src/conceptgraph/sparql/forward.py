@@ -1,9 +1,9 @@
 """The endpoint's query runner on a `sparql:` store: checked queries go to the remote server.
 
 It stands where the worker pool stands for the embedded engine (same `run` and `broadcast`), so
-the endpoint keeps its guard, time limit, row cap and media types whichever engine answers. The
-time limit is the HTTP timeout (504 when the server is slow); the row cap stops reading the
-streamed answer, so a million-row result is never held; a slot per allowed concurrent query
+the endpoint keeps its guard, time limit, row and byte caps and media types whichever engine
+answers. The time limit is the HTTP timeout (504 when the server is slow); the caps stop reading
+the streamed answer, so a million-row result is never held; a slot per allowed concurrent query
 keeps a burst from piling onto the server (503 as with a full pool).
 """
 
@@ -23,13 +23,16 @@ from conceptgraph.sparql.worker import Task, UpdateTask, dataset_of, judge
 class RemoteRunner:
     """Runs endpoint tasks on a remote store, at most `size` at a time."""
 
-    # The queries run in the remote engine, not in sandboxed workers of ours; none is ever replaced.
+    # The queries run in the remote engine, not in sandboxed workers of ours (so serving does not
+    # need ALLOW_UNSANDBOXED); none is ever replaced.
     sandboxed = False
+    isolation = "remote: queries and updates run in the SPARQL server's own engine, not in ours"
     replaced = 0
 
-    def __init__(self, store: RemoteStore, size: int, *, base: str) -> None:
+    def __init__(self, store: RemoteStore, size: int, max_bytes: int, *, base: str) -> None:
         self._store = store
         self._slots = threading.BoundedSemaphore(size)
+        self._max_bytes = max_bytes
         self._empty = empty_graph(base)
 
     def run(self, task: Task, *, timeout: float, wait: float) -> dict[str, Any]:
@@ -51,7 +54,7 @@ class RemoteRunner:
             result = self._store.fetch(
                 prologue + verdict.bare_text, default_graphs=default, named_graphs=named, timeout=timeout
             )
-            written = write_result(result, media_type, task.max_rows)
+            written = write_result(result, media_type, task.max_rows, max_bytes=self._max_bytes)
         except QuerySyntaxError as exc:
             return {"error": "refused", "message": str(exc)}
         except TimeoutError:

@@ -1,30 +1,52 @@
 """A query worker: a separate process that holds a copy of the store and runs one query at a time.
 
-Running queries in processes is what makes the time limit real: pyoxigraph cannot cancel a
-query, so the pool kills the whole process when one runs too long (or crashes it) and starts
-another. As a second line of defence behind the guard, a worker drops its network access at
-start where the kernel allows it (a private network namespace), so no query can open a socket.
+Running queries in processes is what makes the limits real: pyoxigraph cannot cancel a query or
+bound its memory, so the pool kills the whole process when one runs too long, and the kernel ends
+one that maps more than its memory limit (`limit_memory`); the pool then starts another. Behind
+the guard, a worker drops its network access at start (an empty network namespace), so no query
+can open a socket; a worker that cannot do so refuses to serve unless the operator allowed it
+(ALLOW_UNSANDBOXED).
+
+A task travels with a tag and its reply carries the tag back; a large answer's body follows as
+one message of raw bytes, so it is never pickled (copied) on either side of the pipe.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import resource
+import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
 
-from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
+from conceptgraph.errors import QueryError, QueryNotAllowed, QuerySyntaxError
 from conceptgraph.loading import Files
 from conceptgraph.sparql.formats import not_offered, write_result
 from conceptgraph.sparql.guard import QueryTooLarge, Verdict, check_query
 from conceptgraph.store import Store, readable_position
 
-ENGINE_FAILED = "the query engine could not evaluate this query; check the functions and values it uses"
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+MB = 2**20
+# Bodies up to this size travel inside the pickled reply; larger ones follow it as raw bytes,
+# which are never copied by pickling (on either side).
+INLINE = 1 << 16
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and was stopped."""
+
+
+class WorkerCrashed(QueryError):
+    """The worker died while running the query (most often: it hit its memory limit)."""
+
+
+class Unsandboxed(QueryError):
+    """A process that runs queries could not drop its network access, and that is not allowed."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +79,46 @@ class Task:
         return self.graph_type if form in ("CONSTRUCT", "DESCRIBE") else self.table_type
 
 
-def cut_network() -> bool:
-    """Move this process into an empty network namespace; False where the kernel refuses."""
+@dataclass(frozen=True)
+class UpdateTask:
+    """A checked SPARQL Update, applied once, by the zygote (see `zygote`)."""
+
+    update: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What bounds every process that runs queries or updates (from the settings)."""
+
+    max_bytes: int  # MAX_RESULT_BYTES: the largest answer body
+    memory_mb: int  # WORKER_MEMORY_MB: memory a process may take beyond what it maps at start
+    allow_unsandboxed: bool  # ALLOW_UNSANDBOXED: serve even where the network cannot be cut
+
+    def crashed(self) -> str:
+        """What a client is told when a worker died under its query."""
+        return (
+            f"the query engine stopped while running this query: it needed more than the {self.memory_mb} MB "
+            "of memory a query may use (or failed); narrow it (LIMIT, shorter values) and try again"
+        )
+
+
+def unsandboxed_message(reason: str) -> str:
+    return (
+        f"the query engine cannot drop its network access ({reason}), so a query could reach the network; "
+        "run where network namespaces can be made (as root, or with unprivileged user namespaces allowed), "
+        "or set CONCEPTGRAPH_ALLOW_UNSANDBOXED=1 to serve without that protection"
+    )
+
+
+def cut_network() -> str | None:
+    """Move this process into an empty network namespace; None when done, else why it failed."""
     libc = ctypes.CDLL(None, use_errno=True)
+    reason = ""
     for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
         if libc.unshare(flags) == 0:
-            return True
-    return False
+            return None
+        reason = os.strerror(ctypes.get_errno())
+    return f"unshare failed: {reason}"
 
 
 def judge(task: Task) -> tuple[Verdict, str] | dict[str, Any]:
@@ -95,14 +150,46 @@ def dataset_of(task: Task, verdict: Verdict) -> Dataset | None:
     return None
 
 
-def run_task(store: ox.Store, task: Task) -> dict[str, Any]:
-    """Judge and run one task; the reply is plain data so it can cross the pipe.
+def sandbox(limits: Limits) -> bool:
+    """Cut the network and bound memory; whether the network is cut. Raises Unsandboxed when it
+    could not be cut and the operator did not allow that."""
+    failed = cut_network()
+    if failed is not None and not limits.allow_unsandboxed:
+        raise Unsandboxed(unsandboxed_message(failed))
+    limit_memory(limits.memory_mb)
+    return failed is None
+
+
+def limit_memory(megabytes: int) -> None:
+    """Let this process map at most `megabytes` more private memory than it maps now.
+
+    RLIMIT_DATA counts what grows with a query (heap, anonymous mappings: Oxigraph's and Python's
+    allocations) but not shared libraries or reserved address space, so it measures the query and
+    not the process's shape; over the limit, allocation fails and the process ends (Rust aborts).
+    Measured on a forked worker: about 21 MB mapped at start; a 256 MB string-doubling answer
+    needs over 1.6 GB."""
+    mapped = _status_kb("VmData") * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    resource.setrlimit(resource.RLIMIT_DATA, (mapped + megabytes * MB, hard))
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise OSError(f"/proc/self/status has no {field}")
+
+
+def run_task(store: ox.Store, task: Task, max_bytes: int) -> tuple[dict[str, Any], bytes]:
+    """Judge and run one task: the reply (plain data) and the body (empty on error).
 
     The guard runs here rather than in the web process: it costs Python time per token, and here
-    the query's time limit bounds it (a worker that overruns is killed)."""
+    the query's time limit bounds it (a worker that overruns is killed). Engine errors are logged
+    here and answered without their text, which may name internals."""
     judged = judge(task)
     if isinstance(judged, dict):
-        return judged
+        return judged, b""
     verdict, media_type = judged
     dataset = dataset_of(task, verdict)
     options: dict[str, Any] = {"use_default_graph_as_union": dataset is None, "prefixes": dict(task.prefixes)}
@@ -111,19 +198,15 @@ def run_task(store: ox.Store, task: Task) -> dict[str, Any]:
         options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
     try:
         result = store.query(verdict.text, **options)
-        written = write_result(result, media_type, task.max_rows)
+        written = write_result(result, media_type, task.max_rows, max_bytes=max_bytes)
     except SyntaxError as exc:
-        return {"error": "syntax", "message": f"SPARQL syntax {readable_position(exc.msg)}"}
-    except (OSError, ValueError, TypeError):
-        return {"error": "engine", "message": ENGINE_FAILED}
-    return {"body": written.body, "rows": written.rows, "truncated": written.truncated, "media_type": media_type}
-
-
-@dataclass(frozen=True)
-class UpdateTask:
-    """A checked SPARQL Update, applied to every worker's copy of the data."""
-
-    update: str
+        return {"error": "syntax", "message": f"SPARQL syntax {readable_position(exc.msg)}"}, b""
+    except MemoryError:
+        return {"error": "memory"}, b""
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        print(f"conceptgraph: the query engine failed: {exc!r}", file=sys.stderr, flush=True)
+        return {"error": "engine"}, b""
+    return {"rows": written.rows, "truncated": written.truncated, "media_type": media_type}, written.body
 
 
 def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
@@ -131,7 +214,8 @@ def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
         store.update(task.update)
     except SyntaxError as exc:
         return {"error": "syntax", "message": f"SPARQL Update syntax {readable_position(exc.msg)}"}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(f"conceptgraph: the update failed: {exc!r}", file=sys.stderr, flush=True)
         return {"error": "engine", "message": "the query engine could not apply this update"}
     return {"updated": True}
 
@@ -141,22 +225,34 @@ def load(source: str | Files) -> ox.Store:
     return (source.open() if isinstance(source, Files) else Store.from_source(source)).engine
 
 
-def serve(conn: Connection, source: str | Files) -> None:
+def serve(conn: Connection, source: str | Files, limits: Limits) -> None:
     """A spawned worker's main: load the store, then answer tasks."""
-    answer_tasks(conn, load(source))
+    answer_tasks(conn, load(source), limits)
 
 
-def answer_tasks(conn: Connection, store: ox.Store) -> None:
-    """Drop network access, report ready, then answer tasks until the pipe closes.
+def answer_tasks(conn: Connection, store: ox.Store, limits: Limits) -> None:
+    """Sandbox this process, report ready, then answer tagged tasks until the pipe closes.
 
-    Counting the triples reads the whole store, which in a worker forked from the zygote copies
-    the pages it shares (see `zygote`) before the first query rather than during it.
+    A worker that may not serve unsandboxed says why instead of ready, and ends. Counting the
+    triples reads the whole store, which in a worker forked from the zygote copies the pages it
+    shares (see `zygote`) before the first query rather than during it.
     """
-    sandboxed = cut_network()
+    try:
+        sandboxed = sandbox(limits)
+    except Unsandboxed as exc:
+        conn.send({"ready": False, "error": str(exc)})
+        return
     conn.send({"ready": True, "sandboxed": sandboxed, "pid": os.getpid(), "triples": len(store)})
     while True:
         try:
-            task = conn.recv()
+            tag, task = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(run_update(store, task) if isinstance(task, UpdateTask) else run_task(store, task))
+        reply, body = run_task(store, task, limits.max_bytes)
+        if len(body) <= INLINE:  # one message: most answers are small
+            conn.send((tag, {**reply, "body": body} if "rows" in reply else reply))
+        else:
+            conn.send((tag, {**reply, "size": len(body)}))
+            conn.send_bytes(body)
+        if reply.get("error") == "memory":
+            return  # a process that ran out of memory may hold broken state: the pool replaces it
