@@ -45,6 +45,9 @@ def judge(text: str) -> str:
         "SELECT * WHERE { ?s ?p ?o FILTER(bif:contains(?o, 'x')) }",
         "SELECT * WHERE { ?s ?p ?o FILTER(<java:java.lang.Runtime>(?o)) }",
         "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s <sql:now>(?o)",
+        "SELECT (COUNT(DISTINCT <bif:fn>(?o)) AS ?n) WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?o } GROUP BY ?s HAVING (COUNT(?o) > 1) <sql:f>(?s)",
+        "SELECT * WHERE { ?s ?p ?o FILTER <sql:f>(?o) }",
         "DEFINE input:grab-all 'yes' SELECT * WHERE { ?s ?p ?o }",
         "INSERT DATA { <a:b> <a:c> <a:d> }",
     ],
@@ -59,6 +62,8 @@ def test_hidden_or_harmful_queries_are_refused(query: str) -> None:
     [
         "SELECT * WHERE { ?s ?p ?o FILTER(xsd:integer(?o) > 1) }",
         "SELECT * WHERE { ?s skos:member (1 2 3) }",
+        "SELECT * WHERE { ?s skos:member (1 2) ; skos:related (3) . [ skos:member (4) ] ?p ?o }",
+        "SELECT * WHERE { ?s ^skos:member|skos:related (1) }",
         "SELECT * WHERE { ?s ?p 'SERVICE <http://127.0.0.1:9/> { }' } # SERVICE <x:y> { }",
         "SELECT * WHERE { ?s ?p <http://example.org/SERVICE> }",
         "SELECT * WHERE { ?s ?p ?o } ORDER BY DESC(?o) LIMIT 2",

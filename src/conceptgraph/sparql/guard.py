@@ -31,10 +31,10 @@ CACHED_TEXT = 16384
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 OPENING, CLOSING = frozenset("({[") | {"<<", "{|"}, frozenset(")}]") | {">>", "|}"}
-# Tokens after which an IRI followed by "(" is a function call, not a predicate and a collection.
-EXPRESSION_LEADS = frozenset(
-    ["(", ",", "=", "!=", "<", ">", "<=", ">=", "&&", "||", "!", "+", "-", "*", "/", "FILTER", "HAVING", "BY"]
-)
+# An IRI followed by "(" is a function call, unless the token before it puts it where a predicate
+# stands (`?s ex:p (1 2)`: the object is a collection); in ORDER BY, GROUP BY and HAVING, always.
+PREDICATE_AFTER_KINDS = frozenset(["var", "iri", "pname", "bnode", "string", "number"])
+PREDICATE_AFTER = frozenset(["]", ")", ";", "[", ">>", "|}", "^", "|"])
 MODIFIERS, MODIFIERS_END = frozenset(["BY", "HAVING"]), frozenset(["{", "}", "LIMIT", "OFFSET", "VALUES"])
 # What makes pyoxigraph's algebra one level deeper without a bracket.
 CHAINING = frozenset(["AS", "UNION", "MINUS", "OPTIONAL", "FILTER", "GRAPH", "{", "||", "&&", "|", "/", "^", "!"])
@@ -142,7 +142,7 @@ def _judge_shape(normal: Normal, max_depth: int, prefixes: dict[str, str]) -> No
         elif text in MODIFIERS_END:
             in_modifiers = False
         elif token.kind in ("iri", "pname") and index + 1 < len(tokens) and tokens[index + 1].text == "(":
-            if in_modifiers or (index > 0 and tokens[index - 1].text in EXPRESSION_LEADS):
+            if in_modifiers or not _predicate_position(tokens[index - 1] if index else None):
                 _judge_function(token, prefixes)
     if deepest > max_depth:
         raise QueryNotAllowed(f"the query nests brackets {deepest} deep; this endpoint accepts at most {max_depth}")
@@ -151,6 +151,10 @@ def _judge_shape(normal: Normal, max_depth: int, prefixes: dict[str, str]) -> No
             f"the query chains {operations} operations (UNION, FILTER, BIND, operators, …); this endpoint "
             f"accepts at most {MAX_OPERATIONS}: split it into several queries"
         )
+
+
+def _predicate_position(before: Token | None) -> bool:
+    return before is not None and (before.kind in PREDICATE_AFTER_KINDS or before.text in PREDICATE_AFTER)
 
 
 def _judge_function(token: Token, prefixes: dict[str, str]) -> None:
