@@ -4,7 +4,8 @@
 
 Servers, each started afresh per graph size on loopback and stopped after:
   - conceptgraph on memory: (the graph served from memory) and on oxigraph:PATH (loaded first);
-  - the Oxigraph server (PyPI `oxigraph`: `oxigraph serve`), in memory and on disk;
+  - the Oxigraph server (PyPI `oxigraph`: `oxigraph serve`), in memory (with and without
+    `--timeout-s 10`, its query time limit: the like-for-like peer) and on disk;
   - rdflib-endpoint (PyPI `rdflib-endpoint`), the Python peer;
   - conceptgraph on sparql: in front of a Virtuoso (Debian's virtuoso-opensource).
 The peers are installed into benchmarks/.cache/peers (a venv of their own) on first use.
@@ -158,10 +159,10 @@ def cg_virtuoso(work: Path, quads: Path, triples: Path, cache: Path) -> Running:
     return running
 
 
-def ox_memory(work: Path, quads: Path, triples: Path, cache: Path) -> Running:
+def ox_memory(work: Path, quads: Path, triples: Path, cache: Path, *, timeout: list[str] | None = None) -> Running:
     port = free_port()
     command = [peer_bin(cache, "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    process = _spawn(command, work / "oxigraph.log")
+    process = _spawn(command + (timeout or []), work / "oxigraph.log")
     _wait(f"http://127.0.0.1:{port}/query")
     with quads.open("rb") as body:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
@@ -171,6 +172,12 @@ def ox_memory(work: Path, quads: Path, triples: Path, cache: Path) -> Running:
         if reply.status >= 300:
             raise RuntimeError(f"Oxigraph refused the data: HTTP {reply.status}")
     return Running(f"http://127.0.0.1:{port}/query", [process], _stopper(process))
+
+
+def ox_memory_timed(work: Path, quads: Path, triples: Path, cache: Path) -> Running:
+    """The like-for-like peer: plain `oxigraph serve` has no query time limit; with --timeout-s it
+    cancels queries cooperatively (a timer thread per request), as our workers are killed."""
+    return ox_memory(work, quads, triples, cache, timeout=["--timeout-s", "10"])
 
 
 def ox_disk(work: Path, quads: Path, triples: Path, cache: Path) -> Running:
@@ -194,6 +201,7 @@ SERVERS: dict[str, Callable[[Path, Path, Path, Path], Running]] = {
     "conceptgraph memory:": cg_memory,
     "conceptgraph oxigraph:": cg_disk,
     REFERENCE: ox_memory,
+    "Oxigraph server (memory, --timeout-s 10)": ox_memory_timed,
     "Oxigraph server (disk)": ox_disk,
     "rdflib-endpoint": rdflib_endpoint,
     "conceptgraph sparql: → Virtuoso": cg_virtuoso,

@@ -91,18 +91,6 @@ NOT_APPLICABLE = (
     "update_post_direct",
     "update_base_uri",
 )
-# Two records fail for reasons outside the dataset, in code this change leaves to others (strict:
-# each fails loudly the day it passes, so the mark is removed then).
-KNOWN_FAILURES = {
-    "query_content_type_construct": (
-        "the template's relative IRIs (<s>) need a base IRI defined by the service: worker.run_task "
-        "gives pyoxigraph no base_iri (and a remote server's relative IRIs do not parse)"
-    ),
-    "query_content_type_describe": (
-        "a DESCRIBE of nothing is an empty 200 answer, which ProtocolLayer.__call__ sends without "
-        "a Content-Type, so it cannot be read as RDF"
-    ),
-}
 # What a test record may say; anything else is a manifest this file does not understand yet.
 REQUEST_TERMS = {RDF.type, HT.absolutePath, HT.body, HT.headers, HT.httpVersion, HT.methodName, HT.resp}
 RESPONSE_TERMS = {RDF.type, MF.expectedStatus, MF.expectedBoolean, MF.expectedFormat}
@@ -265,15 +253,7 @@ def check_result(asked: Request, media_type: str, body: bytes) -> None:
         assert asked.result is None, f"unknown mf:expectedFormat {asked.result!r}"
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[name]))
-        if name in KNOWN_FAILURES
-        else name
-        for name in QUERY_TESTS + BAD_UPDATE_TESTS
-    ],
-)
+@pytest.mark.parametrize("name", QUERY_TESTS + BAD_UPDATE_TESTS)
 def test_w3c_protocol(w3c_server: RunningServer, name: str) -> None:
     for asked in requests(MANIFEST, name):
         status, media_type, body = send(w3c_server, asked)

@@ -123,7 +123,9 @@ class ProtocolLayer:
             status, message, extra = describe_error(exc, request.method)
             reply = Answer(error_body(status, message), "application/json", extra, status)
         body = reply.body.encode() if isinstance(reply.body, str) else reply.body
-        headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(body)))] if body else []
+        headers = (
+            [("Content-Type", reply.content_type), ("Content-Length", str(len(body)))] if reply.content_type else []
+        )
         headers += reply.headers.items()
         start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", [*headers, *SENT])
         return [] if request.method == "HEAD" else [body]
@@ -199,6 +201,7 @@ def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> 
         max_depth=settings["max_nesting"],
         dataset=_dataset(asked),
         prefixes=_prefixes(service.base),
+        base_iri=f"{public_url(settings)}{PATH}",
     )
     reply = _run(service, task, _time_limit(request, settings["query_timeout"]), request.remote_addr or "")
     return Answer(reply["body"], content_type(reply["media_type"]), reply["headers"])

@@ -63,32 +63,35 @@ def check_size(text: str, *, max_bytes: int, what: str = "query") -> None:
         raise QueryTooLarge(f"the {what} is {size} bytes; this endpoint accepts at most {max_bytes}")
 
 
-def check_query(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tuple[str, str], ...] = ()) -> Verdict:
+def check_query(
+    text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tuple[str, str], ...] = (), base: str = ""
+) -> Verdict:
     """Normalise and judge a query. Raises QueryTooLarge, QuerySyntaxError or QueryNotAllowed.
 
-    `prefixes` are the ones the endpoint predeclares, as (prefix, namespace) pairs.
+    `prefixes` are the ones the endpoint predeclares, as (prefix, namespace) pairs; `base` is what
+    relative IRIs resolve against where the query declares no BASE.
     """
     check_size(text, max_bytes=max_bytes)
     if len(text) > CACHED_TEXT:
-        return _judge_query(text, max_depth, prefixes)
-    outcome = _cached_query(text, max_depth, prefixes)
+        return _judge_query(text, max_depth, prefixes, base)
+    outcome = _cached_query(text, max_depth, prefixes, base)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
 @lru_cache(maxsize=256)
-def _cached_query(text: str, max_depth: int, prefixes: tuple[tuple[str, str], ...]) -> Verdict | Exception:
+def _cached_query(text: str, max_depth: int, prefixes: tuple[tuple[str, str], ...], base: str) -> Verdict | Exception:
     try:
-        return _judge_query(text, max_depth, prefixes)
+        return _judge_query(text, max_depth, prefixes, base)
     except (QuerySyntaxError, QueryNotAllowed) as exc:
         return exc
 
 
-def _judge_query(text: str, max_depth: int, predeclared: tuple[tuple[str, str], ...]) -> Verdict:
+def _judge_query(text: str, max_depth: int, predeclared: tuple[tuple[str, str], ...], base: str) -> Verdict:
     normal = normalise(text)
     tokens = normal.tokens
-    start, prefixes, base = _prologue(tokens, dict(predeclared))
+    start, prefixes, base = _prologue(tokens, dict(predeclared), base)
     first = tokens[start].text if start < len(tokens) else ""
     if first in UPDATES:
         raise QueryNotAllowed(
@@ -109,7 +112,7 @@ def check_update(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[t
     Returns the normal form, the text to apply."""
     check_size(text, max_bytes=max_bytes, what="update")
     normal = normalise(text)
-    start, declared, _ = _prologue(normal.tokens, dict(prefixes))
+    start, declared, _ = _prologue(normal.tokens, dict(prefixes), "")
     first = normal.tokens[start].text if start < len(normal.tokens) else ""
     if first in FORMS:
         raise QueryNotAllowed(f"this is a {first} query, not an update; send it to /sparql")
@@ -166,10 +169,10 @@ def _judge_function(token: Token, prefixes: dict[str, str]) -> None:
         )
 
 
-def _prologue(tokens: Sequence[Token], prefixes: dict[str, str]) -> tuple[int, dict[str, str], str]:
+def _prologue(tokens: Sequence[Token], prefixes: dict[str, str], base: str) -> tuple[int, dict[str, str], str]:
     """Where the prologue's BASE and PREFIX declarations end, the prefixes (with the predeclared
-    ones) and the base IRI they declare."""
-    index, base = 0, ""
+    ones) and the base IRI in force after them (`base` unless they declare one)."""
+    index = 0
     while index + 1 < len(tokens) and tokens[index].text in ("BASE", "PREFIX"):
         if tokens[index].text == "BASE" and tokens[index + 1].kind == "iri":
             base = urljoin(base, tokens[index + 1].text[1:-1])

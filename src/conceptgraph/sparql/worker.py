@@ -73,6 +73,7 @@ class Task:
     max_depth: int
     dataset: Dataset | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
+    base_iri: str = ""  # what relative IRIs resolve against (the endpoint's own URL), unless a BASE says otherwise
 
     def media_type(self, form: str) -> str | None:
         """The media type a result of this query form is written in."""
@@ -126,7 +127,9 @@ def judge(task: Task) -> tuple[Verdict, str] | dict[str, Any]:
     in, or the error reply that refuses the task (too large, malformed, not allowed, no
     acceptable media type)."""
     try:
-        verdict = check_query(task.query, max_bytes=task.max_bytes, max_depth=task.max_depth, prefixes=task.prefixes)
+        verdict = check_query(
+            task.query, max_bytes=task.max_bytes, max_depth=task.max_depth, prefixes=task.prefixes, base=task.base_iri
+        )
     except QueryTooLarge as exc:
         return {"error": "too-large", "message": str(exc)}
     except (QuerySyntaxError, QueryNotAllowed) as exc:
@@ -193,6 +196,8 @@ def run_task(store: ox.Store, task: Task, max_bytes: int) -> tuple[dict[str, Any
     verdict, media_type = judged
     dataset = dataset_of(task, verdict)
     options: dict[str, Any] = {"use_default_graph_as_union": dataset is None, "prefixes": dict(task.prefixes)}
+    if task.base_iri:
+        options["base_iri"] = task.base_iri
     if dataset is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
