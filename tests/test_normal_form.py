@@ -8,8 +8,6 @@ that the engine opened no connection.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -24,6 +22,7 @@ from conceptgraph.sparql.examples import examples
 from conceptgraph.sparql.guard import MAX_OPERATIONS, check_query, check_update
 from conceptgraph.sparql.normal_form import normalise
 from conceptgraph.vocab import DEFAULT_BASE, query_prefixes
+from tests.server import Listener
 
 PREFIXES = tuple(sorted(query_prefixes(DEFAULT_BASE).items()))
 
@@ -114,36 +113,11 @@ PIECE = st.one_of(
 )
 
 
-class Listener:
-    """A loopback TCP listener that counts the connections made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self.sock.accept()[0].close()
-            except TimeoutError:
-                continue
-            self.connections += 1
-
-
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
     running = Listener()
     yield running
-    running.stop.set()
-    running.thread.join()
-    running.sock.close()
+    running.close()
 
 
 DATA = '<http://e/s> <http://e/p> "o" .\n<http://e/s> <http://e/p> "SERVICE" .\n'
