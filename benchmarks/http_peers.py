@@ -201,7 +201,7 @@ SERVERS: dict[str, Callable[[Path, Path, Path, Path], Running]] = {
     "conceptgraph memory:": cg_memory,
     "conceptgraph oxigraph:": cg_disk,
     REFERENCE: ox_memory,
-    "Oxigraph server (memory, --timeout-s 10)": ox_memory_timed,
+    "Oxigraph server (memory --timeout-s 10)": ox_memory_timed,
     "Oxigraph server (disk)": ox_disk,
     "rdflib-endpoint": rdflib_endpoint,
     "conceptgraph sparql: → Virtuoso": cg_virtuoso,
