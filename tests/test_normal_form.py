@@ -146,3 +146,39 @@ def test_what_the_guard_allows_the_engine_runs_with_the_same_meaning(
     graph = Graph().parse(data=DATA, format="nt")
     theirs = sorted(f'"{row[0]}"' for row in graph.query(normal))  # type: ignore[index]
     assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # pyoxigraph reads a keyword without a word boundary: SERVICE:x is SERVICE, then :x
+        "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }",
+        "PREFIX SERVICEx: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEx:y { ?s ?p ?o } }",
+        "PREFIX FILTER: <http://e/> SELECT * WHERE { ?s ?p ?o FILTER:f(?o) }",
+        # shapes that overflow pyoxigraph's stack without a bracket or an operator
+        "SELECT * WHERE { ?s ?p (" + " 1" * 4500 + " ) }",
+        "SELECT * WHERE { ?s skos:member (" + " 1" * 4500 + " ) }",
+        "SELECT * WHERE { ?s a (" + " 1" * 4500 + " ) }",
+        "SELECT * WHERE { ?s ?p (" + " ()" * 6000 + " ) }",
+        "PREFIX : <http://e/> DESCRIBE " + " ".join(f":{i}" for i in range(5000)),
+    ],
+)
+def test_names_and_lists_that_one_reader_sees_otherwise_are_refused_or_harmless(query: str) -> None:
+    try:
+        normal = judge(query)
+    except (QueryNotAllowed, QuerySyntaxError):
+        return
+    tokens = normalise(normal).tokens
+    assert not [t for t in tokens if t.kind == "pname" or t.text == "SERVICE"]
+    with pytest.raises(SyntaxError):  # what the engine is given does not even parse: nothing runs
+        ox.Store().query(normal)
+
+
+def test_prefixed_names_reach_the_engine_written_out() -> None:
+    normal = judge("PREFIX ex: <http://e/> SELECT ?x WHERE { ?x ex:p\\.q skos:member 'a' }")
+    assert normal == 'SELECT ?x WHERE { ?x <http://e/p.q> <http://www.w3.org/2004/02/skos/core#member> "a" }'
+
+
+def test_values_tables_are_not_counted_as_chains() -> None:
+    rows = " ".join(f"({i} {i})" for i in range(3000))
+    ox.Store().query(judge(f"SELECT * WHERE {{ VALUES (?a ?b) {{ {rows} }} }}"))

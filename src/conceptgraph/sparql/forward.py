@@ -50,8 +50,7 @@ class RemoteRunner:
         if not self._slots.acquire(timeout=wait):
             raise PoolBusy(f"all query slots are busy (waited {wait:g} s); try again shortly")
         try:
-            prologue = f"BASE <{task.base_iri}>\n" if task.base_iri else ""
-            prologue += "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in task.prefixes)
+            prologue = f"BASE <{task.base_iri}>\n" if task.base_iri else ""  # the guard wrote out every prefixed name
             result = self._store.fetch(
                 prologue + verdict.bare_text, default_graphs=default, named_graphs=named, timeout=timeout
             )

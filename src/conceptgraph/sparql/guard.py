@@ -21,7 +21,7 @@ from functools import lru_cache
 from urllib.parse import urljoin
 
 from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError
-from conceptgraph.sparql.normal_form import Normal, Token, normalise, write
+from conceptgraph.sparql.normal_form import Token, normalise, write
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
@@ -39,6 +39,7 @@ MODIFIERS, MODIFIERS_END = frozenset(["BY", "HAVING"]), frozenset(["{", "}", "LI
 # What makes pyoxigraph's algebra one level deeper without a bracket.
 CHAINING = frozenset(["AS", "UNION", "MINUS", "OPTIONAL", "FILTER", "GRAPH", "{", "||", "&&", "|", "/", "^", "!"])
 CHAINING |= frozenset(["=", "!=", "<", ">", "<=", ">=", "+", "-", "*"])
+TERMS = frozenset(["var", "iri", "string", "number", "bnode", "word"])
 
 
 class QueryTooLarge(QueryNotAllowed):
@@ -89,9 +90,8 @@ def _cached_query(text: str, max_depth: int, prefixes: tuple[tuple[str, str], ..
 
 
 def _judge_query(text: str, max_depth: int, predeclared: tuple[tuple[str, str], ...], base: str) -> Verdict:
-    normal = normalise(text)
-    tokens = normal.tokens
-    start, prefixes, base = _prologue(tokens, dict(predeclared), base)
+    tokens, base = _expand_names(normalise(text).tokens, dict(predeclared), base)
+    start = _after_bases(tokens)
     first = tokens[start].text if start < len(tokens) else ""
     if first in UPDATES:
         raise QueryNotAllowed(
@@ -100,10 +100,11 @@ def _judge_query(text: str, max_depth: int, predeclared: tuple[tuple[str, str], 
         )
     if first not in FORMS:
         raise QuerySyntaxError(_expected(tokens, start, "SELECT, ASK, CONSTRUCT or DESCRIBE"))
-    _judge_shape(normal, max_depth, prefixes)
-    default, named, clauses = _dataset_clauses(tokens, start, prefixes, base)
-    bare = write([t for i, t in enumerate(tokens) if i not in clauses]) if clauses else normal.text
-    return Verdict(normal.text, first, default, named, bare)
+    _judge_shape(tokens, max_depth)
+    default, named, clauses = _dataset_clauses(tokens, start, base)
+    normal = write(tokens)
+    bare = write([t for i, t in enumerate(tokens) if i not in clauses]) if clauses else normal
+    return Verdict(normal, first, default, named, bare)
 
 
 def check_update(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[tuple[str, str], ...] = ()) -> str:
@@ -111,23 +112,53 @@ def check_update(text: str, *, max_bytes: int, max_depth: int, prefixes: tuple[t
 
     Returns the normal form, the text to apply."""
     check_size(text, max_bytes=max_bytes, what="update")
-    normal = normalise(text)
-    start, declared, _ = _prologue(normal.tokens, dict(prefixes), "")
-    first = normal.tokens[start].text if start < len(normal.tokens) else ""
+    tokens, _ = _expand_names(normalise(text).tokens, dict(prefixes), "")
+    start = _after_bases(tokens)
+    first = tokens[start].text if start < len(tokens) else ""
     if first in FORMS:
         raise QueryNotAllowed(f"this is a {first} query, not an update; send it to /sparql")
     if first not in UPDATES:
-        raise QuerySyntaxError(_expected(normal.tokens, start, "an update operation (INSERT, DELETE, …)"))
-    if any(t.kind == "word" and t.text == "LOAD" for t in normal.tokens):
+        raise QuerySyntaxError(_expected(tokens, start, "an update operation (INSERT, DELETE, …)"))
+    if any(t.kind == "word" and t.text == "LOAD" for t in tokens):
         raise QueryNotAllowed("LOAD is not allowed: this endpoint never reads files or other servers")
-    _judge_shape(normal, max_depth, declared)
-    return normal.text
+    _judge_shape(tokens, max_depth)
+    return write(tokens)
 
 
-def _judge_shape(normal: Normal, max_depth: int, prefixes: dict[str, str]) -> None:
-    """Refuse SERVICE, foreign functions, too deep nesting and too long chains of operations."""
-    tokens = normal.tokens
-    depth = deepest = operations = 0
+def _expand_names(tokens: Sequence[Token], prefixes: dict[str, str], base: str) -> tuple[list[Token], str]:
+    """The tokens with every prefixed name written as the IRI it stands for, and PREFIX
+    declarations dropped; the base IRI in force at the end.
+
+    pyoxigraph matches keywords without a word boundary, so it reads the prefixed name
+    `SERVICE:x` (or `SERVICEx:y`, `FILTER:f`) as a keyword and a name: a text holding no prefixed
+    names cannot be read two ways. Raises QuerySyntaxError for an undeclared prefix."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1 : index + 3]
+        if token.text == "PREFIX" and [t.kind for t in following] == ["pname", "iri"]:
+            prefixes[following[0].text[:-1]] = urljoin(base, following[1].text[1:-1])
+            index += 3
+            continue
+        if token.text == "BASE" and following and following[0].kind == "iri":
+            base = urljoin(base, following[0].text[1:-1])
+        out.append(Token("iri", f"<{_resolve(token, prefixes, '')}>", token.line) if token.kind == "pname" else token)
+        index += 1
+    return out, base
+
+
+def _after_bases(tokens: Sequence[Token]) -> int:
+    """Where the BASE declarations that open a query end (PREFIX ones are gone, see above)."""
+    index = 0
+    while index + 1 < len(tokens) and tokens[index].text == "BASE" and tokens[index + 1].kind == "iri":
+        index += 2
+    return index
+
+
+def _judge_shape(tokens: Sequence[Token], max_depth: int) -> None:
+    """Refuse SERVICE, foreign functions, too deep nesting and too many chained operations."""
+    depth = deepest = 0
     in_modifiers = False
     for index, token in enumerate(tokens):
         text = token.text
@@ -136,32 +167,71 @@ def _judge_shape(normal: Normal, max_depth: int, prefixes: dict[str, str]) -> No
             deepest = max(deepest, depth)
         elif text in CLOSING:
             depth = max(depth - 1, 0)
-        if text in CHAINING or (token.kind == "number" and text[0] in "+-"):
-            operations += 1
         if token.kind == "word":
             if text == "SERVICE":
                 raise QueryNotAllowed("SERVICE is not allowed: this endpoint never contacts other servers")
             in_modifiers = (in_modifiers or text in MODIFIERS) and text not in MODIFIERS_END
         elif text in MODIFIERS_END:
             in_modifiers = False
-        elif token.kind in ("iri", "pname") and index + 1 < len(tokens) and tokens[index + 1].text == "(":
+        elif token.kind == "iri" and index + 1 < len(tokens) and tokens[index + 1].text == "(":
             if in_modifiers or not _predicate_position(tokens[index - 1] if index else None):
-                _judge_function(token, prefixes)
+                _judge_function(token)
     if deepest > max_depth:
         raise QueryNotAllowed(f"the query nests brackets {deepest} deep; this endpoint accepts at most {max_depth}")
+    operations = _operations(tokens)
     if operations > MAX_OPERATIONS:
         raise QueryNotAllowed(
-            f"the query chains {operations} operations (UNION, FILTER, BIND, operators, …); this endpoint "
-            f"accepts at most {MAX_OPERATIONS}: split it into several queries"
+            f"the query chains {operations} operations (UNION, FILTER, BIND, operators, list items, …); "
+            f"this endpoint accepts at most {MAX_OPERATIONS}: split it into several queries"
         )
+
+
+def _operations(tokens: Sequence[Token]) -> int:
+    """What makes pyoxigraph's algebra deeper without a bracket: chained operators and patterns,
+    the items of collections and bracketed lists, and DESCRIBE's resources. VALUES rows do not
+    count (a flat table, however long)."""
+    count = 0
+    lists: list[bool] = []  # per open "(": whether its items count (a collection or list, not a call)
+    values_at: int | None = None  # the depth of the VALUES block being read
+    describing = False
+    for index, token in enumerate(tokens):
+        text = token.text
+        if text in CHAINING or (token.kind == "number" and text[0] in "+-"):
+            count += 1
+        counted = bool(lists and lists[-1]) or describing
+        if text == "(":
+            if counted:
+                count += 1
+            lists.append(values_at is None and not _call(tokens, index))
+        elif text == ")" and lists:
+            lists.pop()
+        elif counted and token.kind in TERMS:
+            count += 1
+        if text == "VALUES":
+            values_at = len(lists)
+        elif text == "}" and values_at is not None:
+            values_at = None
+        describing = (describing or text == "DESCRIBE") and text not in ("WHERE", "{")
+    return count
+
+
+def _call(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the "(" at `index` opens a call's arguments (a keyword's or a function's), not a
+    collection or a bracketed list."""
+    previous = tokens[index - 1] if index else None
+    if previous is None:
+        return False
+    if previous.kind == "word":
+        return previous.text != "a"
+    return previous.kind == "iri" and not _predicate_position(tokens[index - 2] if index > 1 else None)
 
 
 def _predicate_position(before: Token | None) -> bool:
     return before is not None and (before.kind in PREDICATE_AFTER_KINDS or before.text in PREDICATE_AFTER)
 
 
-def _judge_function(token: Token, prefixes: dict[str, str]) -> None:
-    iri = _resolve(token, prefixes, "")
+def _judge_function(token: Token) -> None:
+    iri = token.text[1:-1]
     if not iri.startswith(XSD):
         raise QueryNotAllowed(
             f"the function {token.text} is not allowed: this endpoint runs SPARQL's built-in functions "
@@ -169,24 +239,8 @@ def _judge_function(token: Token, prefixes: dict[str, str]) -> None:
         )
 
 
-def _prologue(tokens: Sequence[Token], prefixes: dict[str, str], base: str) -> tuple[int, dict[str, str], str]:
-    """Where the prologue's BASE and PREFIX declarations end, the prefixes (with the predeclared
-    ones) and the base IRI in force after them (`base` unless they declare one)."""
-    index = 0
-    while index + 1 < len(tokens) and tokens[index].text in ("BASE", "PREFIX"):
-        if tokens[index].text == "BASE" and tokens[index + 1].kind == "iri":
-            base = urljoin(base, tokens[index + 1].text[1:-1])
-            index += 2
-        elif index + 2 < len(tokens) and tokens[index + 1].kind == "pname" and tokens[index + 2].kind == "iri":
-            prefixes[tokens[index + 1].text[:-1]] = urljoin(base, tokens[index + 2].text[1:-1])
-            index += 3
-        else:
-            break
-    return index, prefixes, base
-
-
 def _dataset_clauses(
-    tokens: Sequence[Token], start: int, prefixes: dict[str, str], base: str
+    tokens: Sequence[Token], start: int, base: str
 ) -> tuple[tuple[str, ...], tuple[str, ...], set[int]]:
     """The graphs named by the outer query's FROM and FROM NAMED clauses (before its WHERE), and
     the positions of the clauses' tokens. Raises QueryNotAllowed for a name that is no absolute IRI."""
@@ -198,8 +252,8 @@ def _dataset_clauses(
         if tokens[index].text == "FROM":
             is_named = tokens[index + 1].text == "NAMED"
             at = index + 2 if is_named else index + 1
-            if at < len(tokens) and tokens[at].kind in ("iri", "pname"):
-                iri = _resolve(tokens[at], prefixes, base)
+            if at < len(tokens) and tokens[at].kind == "iri":
+                iri = _resolve(tokens[at], {}, base)
                 if not _ABSOLUTE.match(iri):
                     raise QueryNotAllowed(
                         f"the graph name <{iri}> in FROM is not an absolute IRI; name graphs by their full IRI"
@@ -215,7 +269,10 @@ def _resolve(token: Token, prefixes: dict[str, str], base: str) -> str:
         return urljoin(base, token.text[1:-1]) if base else token.text[1:-1]
     prefix, _, local = token.text.partition(":")
     if prefix not in prefixes:
-        raise QuerySyntaxError(f"SPARQL syntax error at line {token.line}: the prefix '{prefix}:' is not declared")
+        raise QuerySyntaxError(
+            f"SPARQL syntax error at line {token.line}: the prefix '{prefix}:' is not declared "
+            "(declare it with PREFIX, or use one the endpoint predeclares)"
+        )
     return prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
 
 
