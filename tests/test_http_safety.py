@@ -283,3 +283,12 @@ def test_hostile_texts_never_stall_the_service(full_size: RunningServer) -> None
     # The CONCAT call is a valid query, answered by a worker; the rest are refused; nothing is a 500.
     assert [status == 400 for status in statuses] == [True, False, True, True] * 2, statuses
     assert ask(full_size, "ASK { id:stoej ?p ?o }").json()["boolean"] is True
+
+
+@pytest.mark.parametrize("value", ["0.000001", "1e-308", "0", "-1", "nan"])
+def test_a_time_limit_too_small_to_run_anything_is_refused(server: RunningServer, value: str) -> None:
+    """A limit no query can meet would only kill and replace a worker on every request."""
+    replaced = fetch(f"{server.url}/healthz").json()["query_workers_replaced"]
+    reply = ask(server, "ASK { ?s ?p ?o }", timeout=value)
+    assert reply.status == 400 and "at least 0.1 seconds" in reply.json()["error"]
+    assert fetch(f"{server.url}/healthz").json()["query_workers_replaced"] == replaced

@@ -63,6 +63,7 @@ CORS = {
 SENT = (*CORS.items(), ("Vary", "Accept"), *SECURITY_HEADERS.items())
 MAX_CACHED_ACCEPT = 1024
 REPLY_STATUS = {"too-large": 413, "not-acceptable": 406}
+MIN_TIMEOUT = 0.1
 ENGINE_FAILED = "the query engine could not evaluate this query; check the functions and values it uses"
 R = TypeVar("R")
 
@@ -270,8 +271,8 @@ def _time_limit(request: Request, configured: float) -> float:
         value = float(asked)
     except ValueError:
         raise ApiError(400, f"timeout={asked!r} is not a number of seconds") from None
-    if not value > 0:
-        raise ApiError(400, f"timeout={asked!r} must be more than 0 seconds")
+    if not value >= MIN_TIMEOUT:  # a tinier limit only kills a worker for nothing (and NaN is no limit)
+        raise ApiError(400, f"timeout={asked!r} must be at least {MIN_TIMEOUT:g} seconds")
     return min(value, configured)
 
 
