@@ -123,9 +123,10 @@ class WorkerPool:
 
     @property
     def sandboxed(self) -> bool:
-        """Whether every live worker, and the zygote, runs without network access."""
+        """Whether every live worker, and the zygote, runs without network access (a worker still
+        starting has not said yet: it serves nothing until it has)."""
         with self._lock:
-            workers = all(w.info.get("sandboxed") for w in self._workers)
+            workers = all(w.info.get("sandboxed") for w in self._workers if w.info)
         return workers and (self._zygote is None or self._zygote.sandboxed)
 
     @property
