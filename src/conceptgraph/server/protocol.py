@@ -166,7 +166,9 @@ def read_request(request: Request) -> ProtocolRequest:
         elif mimetype == DIRECT:
             queries = request.args.getlist("query") + [request.get_data(as_text=True)]
         else:
-            raise ApiError(415, f"unsupported Content-Type '{request.content_type}'; send {FORM} or {DIRECT}")
+            raise ApiError(
+                415, f"unsupported Content-Type '{request.content_type or '(none)'}'; send {FORM} or {DIRECT}"
+            )
     else:
         if "update" in request.args:
             raise ApiError(403, UPDATE_OFF)

@@ -53,7 +53,8 @@ def update() -> Response:
         texts = [request.get_data(as_text=True)]
     else:
         raise ApiError(
-            415, f"unsupported Content-Type '{request.content_type}'; send {FORM} or application/sparql-update"
+            415,
+            f"unsupported Content-Type '{request.content_type or '(none)'}'; send {FORM} or application/sparql-update",
         )
     if len(texts) != 1:
         raise ApiError(400, "send exactly one 'update'")

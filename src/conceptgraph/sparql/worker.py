@@ -205,7 +205,7 @@ def run_task(store: ox.Store, task: Task, max_bytes: int) -> tuple[dict[str, Any
         result = store.query(verdict.text, **options)
         written = write_result(result, media_type, task.max_rows, max_bytes=max_bytes)
     except SyntaxError as exc:
-        return {"error": "syntax", "message": f"SPARQL syntax {readable_position(exc.msg)}"}, b""
+        return {"error": "syntax", "message": f"SPARQL syntax {_brief(readable_position(exc.msg))}"}, b""
     except MemoryError:
         return {"error": "memory"}, b""
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
@@ -218,11 +218,17 @@ def run_update(store: ox.Store, task: UpdateTask) -> dict[str, Any]:
     try:
         store.update(task.update)
     except SyntaxError as exc:
-        return {"error": "syntax", "message": f"SPARQL Update syntax {readable_position(exc.msg)}"}
+        return {"error": "syntax", "message": f"SPARQL Update syntax {_brief(readable_position(exc.msg))}"}
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"conceptgraph: the update failed: {exc!r}", file=sys.stderr, flush=True)
         return {"error": "engine", "message": "the query engine could not apply this update"}
     return {"updated": True}
+
+
+def _brief(message: str) -> str:
+    """The engine's syntax message, up to where it starts listing character ranges it expected."""
+    first = message.split("\n", 1)[0]
+    return first if len(first) <= 200 else first[:200] + " …"
 
 
 def load(source: str | Files) -> ox.Store:
