@@ -179,6 +179,17 @@ def test_prefixed_names_reach_the_engine_written_out() -> None:
     assert normal == 'SELECT ?x WHERE { ?x <http://e/p.q> <http://www.w3.org/2004/02/skos/core#member> "a" }'
 
 
+def test_a_namespace_ending_in_a_hash_keeps_it() -> None:
+    normal = check_query(
+        "BASE <http://e/a/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX rel: <b#> "
+        "SELECT * WHERE { ?s rdfs:label ?l ; rel:x ?o }",
+        max_bytes=65536,
+        max_depth=64,
+        base="http://localhost/sparql",
+    ).text
+    assert "<http://www.w3.org/2000/01/rdf-schema#label>" in normal and "<http://e/a/b#x>" in normal
+
+
 def test_values_tables_are_not_counted_as_chains() -> None:
     rows = " ".join(f"({i} {i})" for i in range(3000))
     ox.Store().query(judge(f"SELECT * WHERE {{ VALUES (?a ?b) {{ {rows} }} }}"))

@@ -138,11 +138,11 @@ def _expand_names(tokens: Sequence[Token], prefixes: dict[str, str], base: str) 
         token = tokens[index]
         following = tokens[index + 1 : index + 3]
         if token.text == "PREFIX" and [t.kind for t in following] == ["pname", "iri"]:
-            prefixes[following[0].text[:-1]] = urljoin(base, following[1].text[1:-1])
+            prefixes[following[0].text[:-1]] = _join(base, following[1].text[1:-1])
             index += 3
             continue
         if token.text == "BASE" and following and following[0].kind == "iri":
-            base = urljoin(base, following[0].text[1:-1])
+            base = _join(base, following[0].text[1:-1])
         out.append(Token("iri", f"<{_resolve(token, prefixes, '')}>", token.line) if token.kind == "pname" else token)
         index += 1
     return out, base
@@ -266,7 +266,7 @@ def _dataset_clauses(
 
 def _resolve(token: Token, prefixes: dict[str, str], base: str) -> str:
     if token.kind == "iri":
-        return urljoin(base, token.text[1:-1]) if base else token.text[1:-1]
+        return _join(base, token.text[1:-1])
     prefix, _, local = token.text.partition(":")
     if prefix not in prefixes:
         raise QuerySyntaxError(
@@ -274,6 +274,15 @@ def _resolve(token: Token, prefixes: dict[str, str], base: str) -> str:
             "(declare it with PREFIX, or use one the endpoint predeclares)"
         )
     return prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+
+
+def _join(base: str, iri: str) -> str:
+    """`iri` resolved against `base`: an absolute IRI as it is (urljoin would drop an empty
+    fragment, turning the namespace `…rdf-schema#` into `…rdf-schema`)."""
+    if not base or _ABSOLUTE.match(iri):
+        return iri
+    joined = urljoin(base, iri)
+    return joined + "#" if iri.endswith("#") and not joined.endswith("#") else joined
 
 
 def _expected(tokens: Sequence[Token], index: int, what: str) -> str:
