@@ -223,13 +223,15 @@ class Outbox:
             )
             raise ApiError(429, message, {"Retry-After": "2"})
         with self._lock:
-            room = self.budget - self._held >= size
+            held = self._held
+            room = self.budget - held >= size
             self._held += size if room else 0
         if not room:
             self._slots.give_back(client)
             message = (
-                "the server holds as many unsent answers as it can; try again shortly, or ask for "
-                "a smaller answer (LIMIT, fewer or shorter columns)"
+                f"the server holds {held} bytes of answers not yet read by their clients, and this answer "
+                f"({size} bytes) would pass its budget of {self.budget}; try again shortly, or ask for a "
+                "smaller answer (LIMIT, fewer or shorter columns)"
             )
             raise ApiError(503, message, {"Retry-After": "5"})
         return HeldAnswer(body, lambda: self._give_back(size, client))
