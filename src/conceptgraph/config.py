@@ -146,6 +146,20 @@ SETTINGS = {
             _positive(int),
         ),
         Setting(
+            "client_io_slots",
+            4,
+            "Request bodies one client address may be sending at once, and answers it may have unread at "
+            "once (each waits on the client and holds a thread); more get 429.",
+            _positive(int),
+        ),
+        Setting(
+            "answer_budget_bytes",
+            256 * 1024 * 1024,
+            "Bytes of answers the web process may hold for clients that have not read them yet; a query "
+            "whose answer does not fit gets 503.",
+            _positive(int),
+        ),
+        Setting(
             "allow_unsandboxed",
             False,
             "Serve even where the query workers cannot drop their network access (otherwise `serve` refuses).",

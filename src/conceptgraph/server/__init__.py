@@ -12,7 +12,7 @@ from flask import Flask
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
 from conceptgraph.server import explore, export_view, http, pages, sparql_view, system
-from conceptgraph.server.limits import HeaderLimit
+from conceptgraph.server.limits import BodySlots, ClientSlots, HeaderLimit, Outbox
 from conceptgraph.server.protocol import ProtocolLayer
 from conceptgraph.service import CourseService
 
@@ -29,12 +29,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     service = CourseService.start(settings)
     atexit.register(service.close)
     app.extensions["conceptgraph"] = service
+    outbox = Outbox(settings["answer_budget_bytes"], ClientSlots(settings["client_io_slots"]))
+    app.extensions["conceptgraph.outbox"] = outbox
     http.init_app(app)
     app.register_blueprint(sparql_view.bp)
     app.register_blueprint(explore.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(export_view.bp)
     app.register_blueprint(system.bp)
-    # Outermost: oversized headers are refused before the protocol layer or Flask parses them.
-    app.wsgi_app = HeaderLimit(ProtocolLayer(app.wsgi_app, service, max_body))  # type: ignore[method-assign]
+    # Outermost: oversized headers are refused before the protocol layer or Flask parses them, and
+    # a body is read only while its client address holds few others.
+    protocol = ProtocolLayer(app.wsgi_app, service, max_body, outbox)
+    app.wsgi_app = HeaderLimit(BodySlots(protocol, ClientSlots(settings["client_io_slots"])))  # type: ignore[method-assign]
     return app

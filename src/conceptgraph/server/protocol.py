@@ -33,6 +33,7 @@ from conceptgraph.server.http import (
     prefers_html,
     secure,
 )
+from conceptgraph.server.limits import HeldAnswer, Outbox
 from conceptgraph.sparql.formats import GRAPH_TYPES, SHORT_NAMES, content_type, offered
 from conceptgraph.sparql.guard import QueryTooLarge, check_size
 from conceptgraph.sparql.pool import PoolBusy, QueryTimeout, WorkerCrashed
@@ -81,7 +82,7 @@ class ProtocolRequest:
 class Answer:
     """A response before any framework sees it: status, body, media type, extra headers."""
 
-    body: str | bytes
+    body: str | bytes | HeldAnswer
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 200
@@ -106,10 +107,11 @@ class ProtocolLayer:
     the engine spends on a label lookup.
     """
 
-    def __init__(self, app: WSGIApplication, service: CourseService, max_body: int) -> None:
+    def __init__(self, app: WSGIApplication, service: CourseService, max_body: int, outbox: Outbox) -> None:
         self._app = app
         self._service = service
         self._max_body = max_body
+        self._outbox = outbox
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "POST", "OPTIONS"):
@@ -129,14 +131,18 @@ class ProtocolLayer:
         )
         headers += reply.headers.items()
         start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", [*headers, *SENT])
-        return [] if request.method == "HEAD" else [body]
+        if request.method == "HEAD" and isinstance(body, HeldAnswer):
+            body.close()
+        if request.method == "HEAD":
+            return []
+        return body if isinstance(body, HeldAnswer) else [body]
 
     def _respond(self, request: Request) -> Answer:
         if request.method == "OPTIONS":
             return Answer(b"", "", status=204)
         asked = read_request(request)
         if asked.query is not None:
-            return answer(self._service, request, asked)
+            return answer(self._service, request, asked, self._outbox)
         if any(explicit_quality(request.accept_mimetypes, t) > 0 for t in GRAPH_TYPES):
             return service_description(self._service, request)
         raise ApiError(400, "no query: send one in the 'query' parameter or as an application/sparql-query body")
@@ -182,8 +188,11 @@ def read_request(request: Request) -> ProtocolRequest:
     )
 
 
-def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> Answer:
+def answer(service: CourseService, request: Request, asked: ProtocolRequest, outbox: Outbox) -> Answer:
     """Run and write one query; raises ApiError (or a store error) with the reason.
+
+    The answer is held in `outbox` until it has been sent (its body's `close()`), so a caller must
+    send or close it; over the outbox's budget it is dropped (503).
 
     Only the size is checked here: the guard reads the query in the worker that runs it, under
     its time limit (see `worker.run_task`), so no query text costs the web process more than this.
@@ -206,8 +215,11 @@ def answer(service: CourseService, request: Request, asked: ProtocolRequest) -> 
         prefixes=_prefixes(service.base),
         base_iri=f"{public_url(settings)}{PATH}",
     )
-    reply = _run(service, task, _time_limit(request, settings["query_timeout"]), request.remote_addr or "")
-    return Answer(reply["body"], content_type(reply["media_type"]), reply["headers"])
+    client = request.remote_addr or ""
+    reply = _run(service, task, _time_limit(request, settings["query_timeout"]), client)
+    body = reply.pop("body")
+    held = outbox.hold(body.encode() if isinstance(body, str) else body, client)
+    return Answer(held, content_type(reply["media_type"]), reply["headers"])
 
 
 def service_description(service: CourseService, request: Request) -> Answer:

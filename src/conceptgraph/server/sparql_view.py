@@ -30,8 +30,12 @@ def sparql() -> Response:
     asked = read_request(request)
     if request.method == "GET" or asked.query is None:
         return _query_page(asked.query or "")
-    reply = answer(current_app.extensions["conceptgraph"], request, asked)
-    return Response(reply.body, content_type=reply.content_type, headers=reply.headers)
+    reply = answer(
+        current_app.extensions["conceptgraph"], request, asked, current_app.extensions["conceptgraph.outbox"]
+    )
+    body = reply.body  # held until sent: werkzeug's close() passes to its close()
+    headers = {**reply.headers, "Content-Length": str(len(body))}
+    return Response(body, content_type=reply.content_type, headers=headers)
 
 
 @bp.route("/update", methods=["GET", "POST"])
