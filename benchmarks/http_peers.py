@@ -59,12 +59,13 @@ THROUGHPUT_SECONDS = 5.0
 CLIENTS = 4
 REFERENCE = "Oxigraph server (memory)"
 CHEAP = "q01_label_exact"
-# The peers have no row or byte cap and no per-client share (the benchmark's clients all come from
+# The peers have no row or byte cap and no per-client share or slots (the benchmark's clients all come from
 # 127.0.0.1), so conceptgraph's are raised above the workload.
 CONCEPTGRAPH_LIMITS = {
     "CONCEPTGRAPH_MAX_ROWS": "100000000",
     "CONCEPTGRAPH_MAX_RESULT_BYTES": str(2**31),
     "CONCEPTGRAPH_CLIENT_SHARE": str(CLIENTS * 4),
+    "CONCEPTGRAPH_CLIENT_IO_SLOTS": str(CLIENTS * 4),
     "CONCEPTGRAPH_QUERY_TIMEOUT": str(REQUEST_TIMEOUT),
 }
 

@@ -213,10 +213,16 @@ class Outbox:
         self._held = 0
         self._lock = threading.Lock()
 
-    def hold(self, body: bytes, client: str) -> HeldAnswer:
+    def hold(self, body: bytes, client: str) -> HeldAnswer | bytes:
         """`body` counted until it is sent. Raises ApiError: 429 when `client` already has its
-        share of answers unsent, 503 when the budget has no room (the answer is dropped)."""
+        share of answers unsent, 503 when the budget has no room (the answer is dropped).
+
+        An answer of one chunk or less is handed over as it is: Granian copies it out at once and
+        frees the thread (no slot is held), and it is no larger than what a held answer may leave
+        unsent anyway. Most answers are that small, and a plain body is the server's fast path."""
         size = len(body)
+        if size <= CHUNK:
+            return body
         if not self._slots.take(client):
             message = (
                 f"this address has {self._slots.per_client} answers it has not yet read; read those before asking more"
