@@ -250,7 +250,7 @@ def test_a_codepoint_that_does_not_exist_is_a_400(server: RunningServer) -> None
 @pytest.fixture(scope="module")
 def full_size(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A server with the default query size (64 KB), so hostile texts reach the checks."""
-    settings = {**SERVER_SETTINGS, "max_query_bytes": "65536", "query_workers": "4"}
+    settings = {**SERVER_SETTINGS, "max_query_bytes": "65536", "query_workers": "4", "client_io_slots": "16"}
     running = RunningServer(tmp_path_factory.mktemp("full-size") / "build", settings)
     yield running
     running.stop()
