@@ -195,7 +195,8 @@ def run_task(store: ox.Store, task: Task, max_bytes: int) -> tuple[dict[str, Any
         return judged, b""
     verdict, media_type = judged
     dataset = dataset_of(task, verdict)
-    options: dict[str, Any] = {"use_default_graph_as_union": dataset is None, "prefixes": dict(task.prefixes)}
+    # No prefixes: the normal form has every prefixed name written out (see guard._expand_names).
+    options: dict[str, Any] = {"use_default_graph_as_union": dataset is None}
     if task.base_iri:
         options["base_iri"] = task.base_iri
     if dataset is not None:
