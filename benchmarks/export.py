@@ -26,10 +26,10 @@ def _snapshot(size: str, work: Path):  # noqa: ANN202 - a conceptgraph Snapshot
     from course_graph import write as write_graph
 
     from conceptgraph.assets import default_data_dir
-    from conceptgraph.build import compile_course
+    from conceptgraph.course.build import compile_course
     from conceptgraph.export import Snapshot
-    from conceptgraph.projection import project
-    from conceptgraph.store import Store
+    from conceptgraph.graph.projection import project
+    from conceptgraph.store.embedded import Store
     from conceptgraph.vocab import DEFAULT_BASE
 
     if size == "course":

@@ -43,7 +43,7 @@ def graph_file(size: str, cache: Path) -> Path:
         if not target.exists():
             sys.path.insert(0, str(HERE.parent / "src"))
             from conceptgraph.assets import default_data_dir
-            from conceptgraph.build import compile_course
+            from conceptgraph.course.build import compile_course
             from conceptgraph.vocab import DEFAULT_BASE
 
             dataset = compile_course(default_data_dir(), DEFAULT_BASE).dataset

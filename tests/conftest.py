@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from conceptgraph.assets import default_data_dir
-from conceptgraph.build import Build, compile_course
-from conceptgraph.store import Store
+from conceptgraph.course.build import Build, compile_course
+from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
 from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
 from tests.virtuoso import Virtuoso

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from conceptgraph.assets import default_data_dir
 from conceptgraph.cli import cli
+from conceptgraph.course.load import load_course
 from conceptgraph.errors import DataError
-from conceptgraph.loader import load_course
 
 
 def edit(data: Path, name: str, old: str, new: str) -> int:

@@ -15,9 +15,9 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
 
-from conceptgraph.build import TRIG_NAME, TURTLE_NAME, Build, serialise
-from conceptgraph.loader import load_course
-from conceptgraph.to_rdf import course_dataset
+from conceptgraph.course.build import TRIG_NAME, TURTLE_NAME, Build, serialise
+from conceptgraph.course.load import load_course
+from conceptgraph.course.to_rdf import course_dataset
 from conceptgraph.vocab import CG, DEFAULT_BASE, graph_iri, resource_iri
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from conceptgraph.build import Build
-from conceptgraph.store import Store
+from conceptgraph.course.build import Build
+from conceptgraph.store.embedded import Store
 from tests.conftest import ROOT, SLIDES, rows
 
 

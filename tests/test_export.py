@@ -22,13 +22,13 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from conceptgraph.assets import default_data_dir
-from conceptgraph.build import Build, compile_course
+from conceptgraph.course.build import Build, compile_course
 from conceptgraph.errors import ExportError
 from conceptgraph.export import FORMATS, Snapshot, export_view, write_atomically
 from conceptgraph.export.rdf import view_query
-from conceptgraph.projection import project
-from conceptgraph.store import Store
-from conceptgraph.views import ViewError
+from conceptgraph.graph.projection import project
+from conceptgraph.graph.views import ViewError
+from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
 from tests.conftest import HOSTILE
 from tests.server import RunningServer, fetch

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conceptgraph.fresh_load import load_new_store
-from conceptgraph.loading import Files
 from conceptgraph.sparql.pool import PoolBusy, QueryTimeout, WorkerCrashed, WorkerPool
 from conceptgraph.sparql.worker import Limits, Task, UpdateTask
+from conceptgraph.store.load_files import Files
+from conceptgraph.store.new_store import load_new_store
 from tests.test_http_limits import doubling
 
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"

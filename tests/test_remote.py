@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conceptgraph import loading
-from conceptgraph.build import Build
+from conceptgraph.course.build import Build
 from conceptgraph.errors import StoreError, StoreUnavailable
-from conceptgraph.remote import Endpoints, RemoteStore, query_form
+from conceptgraph.store import load_files
+from conceptgraph.store.remote import Endpoints, RemoteStore, query_form
 from tests.conftest import SERVER_SETTINGS, load_course
 from tests.proxy import Relay
 from tests.server import RunningServer, fetch
@@ -93,14 +93,14 @@ def test_a_bad_file_names_its_line_and_leaves_the_graph_as_it_was(own_virtuoso: 
 def test_blank_nodes_survive_batches(own_virtuoso: Virtuoso, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONCEPTGRAPH_STORE_USER", "dba")
     monkeypatch.setenv("CONCEPTGRAPH_STORE_PASSWORD", PASSWORD)
-    monkeypatch.setattr(loading, "REMOTE_BATCH", 2)  # every triple below lands in another request
+    monkeypatch.setattr(load_files, "REMOTE_BATCH", 2)  # every triple below lands in another request
     data = tmp_path / "chain.ttl"
     data.write_text(
         "@prefix e: <http://e/> .\ne:x e:p _:a .\n_:a e:q _:b .\ne:y e:p e:z .\n_:b e:r e:end .\n", encoding="utf-8"
     )
     graph = f"{COURSE}graph/chain"
     store = RemoteStore.open(own_virtuoso.store_url, prefixes=(graph,), timeout=10)
-    loading.load_file(store, data, graph=graph, base=COURSE, replace=True)
+    load_files.load_file(store, data, graph=graph, base=COURSE, replace=True)
     path = store.select("SELECT ?end WHERE { <http://e/x> <http://e/p>/<http://e/q>/<http://e/r> ?end }")
     assert [row["end"].value for row in path] == ["http://e/end"]
 

@@ -8,8 +8,8 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
-from conceptgraph.build import Build
-from conceptgraph.validate import shacl_problems
+from conceptgraph.course.build import Build
+from conceptgraph.course.shacl import shacl_problems
 from conceptgraph.vocab import CG, DEFAULT_BASE, resource_iri
 
 

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import pytest
 
-from conceptgraph.build import Build
+from conceptgraph.course.build import Build
 from conceptgraph.errors import StoreError
-from conceptgraph.store import Store
+from conceptgraph.store.embedded import Store
 from tests.conftest import SERVER_SETTINGS
 from tests.server import RunningServer, fetch
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conceptgraph.build import Build
-from conceptgraph.layout import positions
-from conceptgraph.projection import Projection, project
-from conceptgraph.render import network_data
+from conceptgraph.course.build import Build
+from conceptgraph.graph.layout import positions
+from conceptgraph.graph.projection import Projection, project
+from conceptgraph.graph.render import network_data
+from conceptgraph.graph.views import ViewError, parse_view, search, select
 from conceptgraph.server.explore import view_query
-from conceptgraph.store import Store
-from conceptgraph.views import ViewError, parse_view, search, select
+from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
 from tests.conftest import QUESTION_PATH
 

@@ -3,6 +3,7 @@
 `export_view` turns a view into the bytes of one format; every format records, as far as it can,
 the data version, the date of the data, the tool version and the view (as its URL). The same view
 of the same data gives the same bytes. `write_atomically` leaves no partial file behind.
+May import the shared leaves, `store` and `graph`.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ import networkx as nx
 
 from conceptgraph import __version__
 from conceptgraph.config import DRAW_TIMEOUT
-from conceptgraph.describe import text_of
-from conceptgraph.projection import Projection
-from conceptgraph.render import style
-from conceptgraph.store import GraphStore
-from conceptgraph.views import View, ViewParams, parse_view, select
+from conceptgraph.graph.describe import text_of
+from conceptgraph.graph.projection import Projection
+from conceptgraph.graph.render import style
+from conceptgraph.graph.views import View, ViewParams, parse_view, select
+from conceptgraph.store.interface import GraphStore
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
-from conceptgraph.describe import address_order, label, text_of
 from conceptgraph.errors import ExportError
 from conceptgraph.export.context import Snapshot
-from conceptgraph.render import class_name
+from conceptgraph.graph.describe import address_order, label, text_of
+from conceptgraph.graph.render import class_name
 from conceptgraph.texts import translate
 
 

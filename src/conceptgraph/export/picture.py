@@ -19,8 +19,8 @@ from svglib.svglib import svg2rlg
 
 from conceptgraph.errors import DrawTimeout, ExportError
 from conceptgraph.export.context import Snapshot
-from conceptgraph.layout import positions
-from conceptgraph.render import class_name, style
+from conceptgraph.graph.layout import positions
+from conceptgraph.graph.render import class_name, style
 
 SHAPES = {
     "box": "box",

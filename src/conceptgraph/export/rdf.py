@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from conceptgraph.export.context import Snapshot
-from conceptgraph.store import bounded, serialised
+from conceptgraph.store.interface import bounded, serialised
 from conceptgraph.vocab import CG, PREFIXES, SCHEMA
 
 

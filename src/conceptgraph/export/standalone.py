@@ -10,9 +10,9 @@ from functools import cache
 from flask import Flask, render_template
 
 from conceptgraph.assets import asset_dir
-from conceptgraph.describe import details, label, neighbour_summary
 from conceptgraph.export.context import Snapshot
-from conceptgraph.render import legend, network_data
+from conceptgraph.graph.describe import details, label, neighbour_summary
+from conceptgraph.graph.render import legend, network_data
 from conceptgraph.texts import translate
 
 

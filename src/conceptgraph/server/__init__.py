@@ -1,5 +1,6 @@
 """The Flask application: `create_app` builds the course if needed, starts the query workers
-and registers one blueprint per feature.
+and registers one blueprint per feature. `service` assembles the course, its store and the query
+workers the views share. The server may import every stage; no stage imports it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from conceptgraph.config import load_settings
 from conceptgraph.server import explore, export_view, http, pages, sparql_view, system
 from conceptgraph.server.limits import BodySlots, ClientSlots, HeaderLimit, Outbox
 from conceptgraph.server.protocol import ProtocolLayer
-from conceptgraph.service import CourseService
+from conceptgraph.server.service import CourseService
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

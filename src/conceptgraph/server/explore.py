@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from conceptgraph.describe import address_order, details, label, neighbour_summary, text_of
-from conceptgraph.projection import Projection
-from conceptgraph.render import class_name, legend, network_data
+from conceptgraph.graph.describe import address_order, details, label, neighbour_summary, text_of
+from conceptgraph.graph.projection import Projection
+from conceptgraph.graph.render import class_name, legend, network_data
+from conceptgraph.graph.views import View, ViewError, ViewParams, parse_view, search, select, view_arguments
 from conceptgraph.server.http import CSP, ApiError
 from conceptgraph.server.i18n import language
-from conceptgraph.views import View, ViewError, ViewParams, parse_view, search, select, view_arguments
 from conceptgraph.vocab import sparql_prologue
 
 bp = Blueprint("explore", __name__)

@@ -12,11 +12,11 @@ from conceptgraph.errors import DrawTimeout, ExportError
 from conceptgraph.export import FORMATS, Snapshot, export_view
 from conceptgraph.export.context import Limits
 from conceptgraph.export.snapshots import MANIFEST, check_name, listing
+from conceptgraph.graph.views import ViewError, ViewParams, parse_view, view_arguments
 from conceptgraph.server.http import ApiError
-from conceptgraph.views import ViewError, ViewParams, parse_view, view_arguments
 
 if TYPE_CHECKING:
-    from conceptgraph.service import CourseService
+    from conceptgraph.server.service import CourseService
 
 bp = Blueprint("export", __name__)
 

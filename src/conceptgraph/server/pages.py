@@ -12,13 +12,13 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from conceptgraph.describe import details, links
-from conceptgraph.render import legend, network_data
+from conceptgraph.graph.describe import details, links
+from conceptgraph.graph.render import legend, network_data
+from conceptgraph.graph.views import parse_view, search, select
 from conceptgraph.server.http import ApiError, explicit_quality
 from conceptgraph.server.i18n import language
 from conceptgraph.sparql.formats import GRAPH_TYPES, content_type
-from conceptgraph.store import bounded, serialised
-from conceptgraph.views import parse_view, search, select
+from conceptgraph.store.interface import bounded, serialised
 
 bp = Blueprint("pages", __name__)
 

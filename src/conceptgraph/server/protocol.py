@@ -45,7 +45,7 @@ from conceptgraph.vocab import query_prefixes
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from conceptgraph.service import CourseService
+    from conceptgraph.server.service import CourseService
 
 PATH = "/sparql"
 FORM = "application/x-www-form-urlencoded"

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from flask.typing import ResponseReturnValue
 
 from conceptgraph import __version__
+from conceptgraph.graph.views import view_arguments
 from conceptgraph.server.openapi import openapi_document
-from conceptgraph.views import view_arguments
 
 bp = Blueprint("system", __name__)
 

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from conceptgraph.store import QueryResult, serialised
+from conceptgraph.store.interface import QueryResult, serialised
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _quote = json.encoder.encode_basestring  # C-accelerated, keeps non-ASCII

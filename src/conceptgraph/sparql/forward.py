@@ -13,11 +13,11 @@ import threading
 from typing import Any
 
 from conceptgraph.errors import QuerySyntaxError, StoreUnavailable
-from conceptgraph.remote import RemoteStore, slow_store
 from conceptgraph.sparql.formats import write_result
 from conceptgraph.sparql.pool import PoolBusy
 from conceptgraph.sparql.remote_dataset import empty_graph, remote_dataset
 from conceptgraph.sparql.worker import Task, UpdateTask, dataset_of, judge
+from conceptgraph.store.remote import RemoteStore, slow_store
 
 
 class RemoteRunner:

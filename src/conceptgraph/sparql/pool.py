@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from conceptgraph.errors import QueryError
-from conceptgraph.loading import Files
 from conceptgraph.sparql.worker import Limits, QueryTimeout, Task, Unsandboxed, UpdateTask, WorkerCrashed, serve
 from conceptgraph.sparql.zygote import Zygote
+from conceptgraph.store.load_files import Files
 
 __all__ = ["PoolBusy", "QueryTimeout", "WorkerCrashed", "WorkerPool"]
 

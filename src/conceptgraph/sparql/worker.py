@@ -24,10 +24,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from conceptgraph.errors import QueryError, QueryNotAllowed, QuerySyntaxError
-from conceptgraph.loading import Files
 from conceptgraph.sparql.formats import not_offered, write_result
 from conceptgraph.sparql.guard import QueryTooLarge, Verdict, check_query
-from conceptgraph.store import Store, readable_position
+from conceptgraph.store.embedded import Store
+from conceptgraph.store.interface import readable_position
+from conceptgraph.store.load_files import Files
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000

@@ -44,7 +44,6 @@ from typing import Any
 import pyoxigraph as ox
 
 from conceptgraph.errors import QueryError
-from conceptgraph.loading import Files
 from conceptgraph.sparql.worker import (
     Limits,
     QueryTimeout,
@@ -57,6 +56,7 @@ from conceptgraph.sparql.worker import (
     run_update,
     sandbox,
 )
+from conceptgraph.store.load_files import Files
 
 FORK = "fork"
 RESTART_DELAY = 0.5

@@ -15,9 +15,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from conceptgraph import __version__
-from conceptgraph.loader import Course, Resource
+from conceptgraph.course.model import Course, Resource
+from conceptgraph.course.schema import CROSS_RELATIONS, FIELDS
 from conceptgraph.ontology import superclasses, vocabulary
-from conceptgraph.schema import CROSS_RELATIONS, FIELDS
 from conceptgraph.vocab import CG, PREFIXES, SCHEMA, graph_iri, resource_iri
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conceptgraph.projection import Projection
-from conceptgraph.render import class_name
+from conceptgraph.graph.projection import Projection
+from conceptgraph.graph.render import class_name
 
 # The columns of Figur 20, named as on the slide (and in English).
 COLUMNS = {

@@ -23,8 +23,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from conceptgraph.errors import StoreError
-from conceptgraph.loading import checked_format, default_graph
-from conceptgraph.store import lock_beside, readable_position
+from conceptgraph.store.embedded import lock_beside
+from conceptgraph.store.interface import readable_position
+from conceptgraph.store.load_files import checked_format, default_graph
 
 CHUNK = 250_000  # triples per bulk insert: bounds memory (about 400 MB at this size)
 # (bytes read, bytes in the file, triples so far) after each chunk; for progress bars

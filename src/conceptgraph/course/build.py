@@ -16,11 +16,12 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from conceptgraph.course.load import load_course
+from conceptgraph.course.model import Course, data_version
+from conceptgraph.course.shacl import check_course
+from conceptgraph.course.to_rdf import build_time, course_dataset
 from conceptgraph.errors import BuildError
-from conceptgraph.loader import Course, data_version, load_course
-from conceptgraph.store import Store
-from conceptgraph.to_rdf import build_time, course_dataset
-from conceptgraph.validate import check_course
+from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import PREFIXES
 
 TRIG_NAME = "dataset.trig"

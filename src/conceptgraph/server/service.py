@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from conceptgraph.assets import default_data_dir
-from conceptgraph.build import INFO_NAME, ensure_build
+from conceptgraph.course.build import INFO_NAME, ensure_build
 from conceptgraph.errors import StoreError
-from conceptgraph.loading import Files
-from conceptgraph.projection import Projection, project
-from conceptgraph.remote import SCHEME, RemoteStore
+from conceptgraph.graph.projection import Projection, project
 from conceptgraph.sparql.forward import RemoteRunner
 from conceptgraph.sparql.pool import WorkerPool
 from conceptgraph.sparql.share import ClientShare
 from conceptgraph.sparql.worker import Limits, UpdateTask
-from conceptgraph.store import GraphStore, Store
+from conceptgraph.store.embedded import Store
+from conceptgraph.store.interface import GraphStore
+from conceptgraph.store.load_files import Files
+from conceptgraph.store.remote import SCHEME, RemoteStore
 
 MEMO_SIZE = 256
 MEMO_BYTES = 256 * 1024 * 1024  # exports kept at most (each is bounded by MAX_RESULT_BYTES or the view)

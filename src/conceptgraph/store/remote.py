@@ -29,7 +29,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError, StoreError, StoreTimeout, StoreUnavailable
-from conceptgraph.store import STAGING, GraphStore, QueryResult
+from conceptgraph.store.interface import STAGING, GraphStore, QueryResult
 
 SCHEME = "sparql:"
 RESULT_FORMATS = {

@@ -26,9 +26,10 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from conceptgraph.errors import StoreError
-from conceptgraph.rdf_xml import check_entities
-from conceptgraph.remote import RemoteStore
-from conceptgraph.store import STAGING, GraphStore, Store, readable_position, serialised
+from conceptgraph.store.embedded import Store
+from conceptgraph.store.interface import STAGING, GraphStore, readable_position, serialised
+from conceptgraph.store.rdf_xml import check_entities
+from conceptgraph.store.remote import RemoteStore
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,

@@ -14,8 +14,8 @@ from functools import lru_cache
 import networkx as nx
 
 from conceptgraph.errors import ConceptGraphError
+from conceptgraph.graph.projection import Projection
 from conceptgraph.ontology import class_names, is_a
-from conceptgraph.projection import Projection
 
 MAX_DEPTH = 5
 # Structural links make poor explanations; a path through them is taken only when nothing else connects.

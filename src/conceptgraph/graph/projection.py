@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from conceptgraph.ontology import superclasses
-from conceptgraph.store import GraphStore
+from conceptgraph.store.interface import GraphStore
 from conceptgraph.vocab import CG, PREFIXES
 
 LITERAL_ATTRIBUTES = {

@@ -13,8 +13,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from conceptgraph.assets import ontology_file
+from conceptgraph.course.model import Course
 from conceptgraph.errors import DataError, Problem
-from conceptgraph.loader import Course
 from conceptgraph.vocab import resource_iri
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conceptgraph.results import compact
-from conceptgraph.store import GraphStore
+from conceptgraph.store.interface import GraphStore
+from conceptgraph.store.results import compact
 from conceptgraph.vocab import sparql_prologue
 
 CLASS_COUNTS = """

@@ -9,9 +9,9 @@ from typing import Any
 
 from pyvis.network import Network
 
-from conceptgraph.layout import positions
-from conceptgraph.projection import Projection
-from conceptgraph.views import View
+from conceptgraph.graph.layout import positions
+from conceptgraph.graph.projection import Projection
+from conceptgraph.graph.views import View
 
 # class -> (colour, shape, (da singular, da plural), (en singular, en plural))
 STYLE: dict[str, tuple[str, str, tuple[str, str], tuple[str, str]]] = {

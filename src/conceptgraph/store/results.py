@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from conceptgraph.errors import QueryError
-from conceptgraph.store import QueryResult, serialised
+from conceptgraph.store.interface import QueryResult, serialised
 from conceptgraph.vocab import DEFAULT_BASE, PREFIXES
 
 TABLE_FORMATS = {
