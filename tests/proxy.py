@@ -17,6 +17,7 @@ class Relay:
         self.port = free_port()
         self.stalled = False
         self._held: list[socket.socket] = []
+        self._live: list[socket.socket] = []  # relayed connections, cut when the server goes down
         self._listener: socket.socket | None = None
         self.up()
 
@@ -32,7 +33,14 @@ class Relay:
             threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def down(self) -> None:
-        """Stop listening: connections are refused, as with a server that is not running."""
+        """Stop listening and cut what is open: connections are refused and kept-alive ones end,
+        as with a server that is not running."""
+        for live in self._live:
+            try:
+                live.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._live.clear()
         if self._listener is not None:
             try:
                 self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
@@ -60,6 +68,7 @@ class Relay:
                 self._held.append(client)
                 continue
             upstream = socket.create_connection(("127.0.0.1", self.target))
+            self._live += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
 

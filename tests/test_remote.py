@@ -6,10 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -134,17 +132,9 @@ def test_digest_challenges_are_answered_once_not_per_request(
 
 
 def _count_responses(store: RemoteStore) -> list[int]:
-    """The status of every HTTP response the store's opener receives, 401s included."""
+    """The status of every HTTP response the store's client receives, 401s included."""
     seen: list[int] = []
-
-    class Counter(urllib.request.BaseHandler):
-        handler_order = 0  # before urllib turns a 401 into a retry
-
-        def http_response(self, request: urllib.request.Request, response: Any) -> Any:
-            seen.append(response.status)
-            return response
-
-    store._opener.add_handler(Counter())
+    store._client.event_hooks["response"].append(lambda response: seen.append(response.status_code))
     return seen
 
 

@@ -10,22 +10,23 @@ result never holds the whole answer in memory.
 
 Credentials come from CONCEPTGRAPH_STORE_USER and CONCEPTGRAPH_STORE_PASSWORD, or from the file
 CONCEPTGRAPH_STORE_CREDENTIALS names (one line `user:password`); never from the URL or the
-command line, and they never appear in messages.
+command line, and they never appear in messages. HTTP is httpx's: one client per store, so its
+connections are reused, with the store's time limit on every request and Digest built in.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
-import threading
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
+import weakref
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, cast
 
+import httpx
 import pyoxigraph as ox
 
 from conceptgraph.errors import QueryNotAllowed, QuerySyntaxError, StoreError, StoreTimeout, StoreUnavailable
@@ -94,7 +95,9 @@ class RemoteStore(GraphStore):
         self.endpoints = endpoints
         self.prefixes = prefixes
         self.timeout = timeout
-        self._opener = _opener(endpoints)
+        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "conceptgraph"})
+        weakref.finalize(self, self._client.close)  # its pooled connections go with the store
+        self._auth = _auth_per_endpoint(endpoints)
         self.graphs: tuple[str, ...] = ()
         self.graph_sizes()
 
@@ -160,13 +163,13 @@ class RemoteStore(GraphStore):
                 f"({response.headers.get('X-SQL-Message', '').split(':')[0] or 'incomplete'}); {advice}",
                 public=f"the SPARQL server that holds the data stopped the query at its own time limit; {advice}",
             )
-        media_type = response.headers.get_content_type()
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         try:
             if media_type in RESULT_FORMATS:
-                result = ox.parse_query_results(response, format=RESULT_FORMATS[media_type])
+                result = ox.parse_query_results(_body(response), format=RESULT_FORMATS[media_type])
                 return _as_boolean(result) if form == "ASK" else result
             if media_type in GRAPH_FORMATS:
-                return _triples(response, GRAPH_FORMATS[media_type])
+                return _triples(_body(response), GRAPH_FORMATS[media_type])
         except SyntaxError as exc:
             response.close()
             raise StoreUnavailable(f"{self.endpoints.query} sent an answer that does not parse: {exc}") from None
@@ -190,38 +193,88 @@ class RemoteStore(GraphStore):
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {ntriples.decode('utf-8')} }} }}", timeout=timeout)
             return
         address = f"{self.endpoints.gsp}?{urllib.parse.urlencode({'graph': graph})}"
-        self._send(address, ntriples, {"Content-Type": "application/n-triples"}, timeout).close()
+        self._send(
+            address, ntriples, {"Content-Type": "application/n-triples"}, timeout, auth=self.endpoints.gsp
+        ).close()
 
-    def _send(self, address: str, body: bytes, headers: dict[str, str], timeout: float | None) -> Any:
-        request = urllib.request.Request(address, data=body, headers=headers, method="POST")
+    def _send(
+        self, address: str, body: bytes, headers: dict[str, str], timeout: float | None, *, auth: str | None = None
+    ) -> httpx.Response:
+        """POST and return the response unread (its body streams); every failure is a StoreError.
+
+        `auth` names the endpoint whose credentials answer a challenge (default: `address`)."""
         limit = timeout or self.timeout
+        request = self._client.build_request("POST", address, content=body, headers=headers, timeout=limit)
+        answers = self._auth.get(auth or address)
         try:
-            return self._opener.open(request, timeout=limit)
-        except urllib.error.HTTPError as exc:
-            detail = _first_lines(exc.read().decode("utf-8", "replace"))
-            if exc.code == 400 and address == self.endpoints.query:
-                raise QuerySyntaxError(
-                    "the SPARQL server that holds the data could not read this query (HTTP 400); "
-                    "check it against the SPARQL 1.1 grammar"
-                ) from None
-            if exc.code in (401, 403):
-                raise StoreUnavailable(
-                    f"{address} refused access (HTTP {exc.code}); set CONCEPTGRAPH_STORE_USER and "
-                    "CONCEPTGRAPH_STORE_PASSWORD (or CONCEPTGRAPH_STORE_CREDENTIALS) to a user that may do this"
-                ) from None
-            raise StoreUnavailable(
-                f"the SPARQL server {address} answered HTTP {exc.code}: {detail}",
-                public=f"the SPARQL server that holds the data failed this request (it answered HTTP {exc.code}); "
-                "try again in a minute, or simplify the query (the service's log has the details)",
-            ) from None
-        except TimeoutError:
+            response = self._client.send(request, auth=answers or httpx.USE_CLIENT_DEFAULT, stream=True)
+        except httpx.TimeoutException:
             raise slow_store(address, limit) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise slow_store(address, limit) from None
-            raise StoreUnavailable(f"cannot reach the SPARQL server {address}: {exc.reason}") from None
-        except OSError as exc:
+        except httpx.TransportError as exc:
             raise StoreUnavailable(f"cannot reach the SPARQL server {address}: {exc}") from None
+        if response.status_code < 400:
+            return response
+        try:
+            detail = _first_lines(response.read().decode("utf-8", "replace"))
+        except httpx.HTTPError:
+            detail = "(the error page broke off)"
+        finally:
+            response.close()
+        raise _refusal(address, response.status_code, detail, query=address == self.endpoints.query)
+
+
+def _refusal(address: str, status: int, detail: str, *, query: bool) -> Exception:
+    """The error for a server that answered a request with an HTTP error status."""
+    if status == 400 and query:
+        return QuerySyntaxError(
+            "the SPARQL server that holds the data could not read this query (HTTP 400); "
+            "check it against the SPARQL 1.1 grammar"
+        )
+    if status in (401, 403):
+        return StoreUnavailable(
+            f"{address} refused access (HTTP {status}); set CONCEPTGRAPH_STORE_USER and "
+            "CONCEPTGRAPH_STORE_PASSWORD (or CONCEPTGRAPH_STORE_CREDENTIALS) to a user that may do this"
+        )
+    return StoreUnavailable(
+        f"the SPARQL server {address} answered HTTP {status}: {detail}",
+        public=f"the SPARQL server that holds the data failed this request (it answered HTTP {status}); "
+        "try again in a minute, or simplify the query (the service's log has the details)",
+    )
+
+
+class _Body(io.RawIOBase):
+    """A streamed response body as the file pyoxigraph's parsers read while it arrives, with
+    httpx's errors as the OSError and TimeoutError the endpoint's runner expects."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._chunks = response.iter_bytes()
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            while not self._left:
+                self._left = next(self._chunks, b"")
+                if not self._left:
+                    return 0
+        except httpx.TimeoutException as exc:
+            raise TimeoutError(str(exc)) from None
+        except httpx.HTTPError as exc:
+            raise OSError(str(exc)) from None
+        size = min(len(buffer), len(self._left))
+        buffer[:size], self._left = self._left[:size], self._left[size:]
+        return size
+
+    def close(self) -> None:
+        self._response.close()
+        super().close()
+
+
+def _body(response: httpx.Response) -> IO[bytes]:
+    return io.BufferedReader(_Body(response))
 
 
 def _as_boolean(result: ox.QuerySolutions | ox.QueryBoolean) -> ox.QueryBoolean:
@@ -275,49 +328,36 @@ def credentials() -> tuple[str, str] | None:
     return None
 
 
-def _opener(endpoints: Endpoints) -> urllib.request.OpenerDirector:
-    """An opener that answers Basic and Digest challenges with the configured credentials."""
+def _auth_per_endpoint(endpoints: Endpoints) -> dict[str, httpx.Auth]:
+    """An answer to Basic or Digest challenges for each endpoint, when credentials are set.
+
+    One per endpoint, so each keeps its own last Digest challenge and answers it up front:
+    after the first 401, a load's batches cross the network once, not twice."""
     found = credentials()
     if found is None:
-        return urllib.request.build_opener()
-    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    for address in (endpoints.query, endpoints.update, endpoints.gsp):
-        if address:
-            manager.add_password(None, address, *found)
-    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager), _ReusedDigest(manager))
+        return {}
+    return {address: _Challenged(*found) for address in (endpoints.query, endpoints.update, endpoints.gsp) if address}
 
 
-class _ReusedDigest(urllib.request.HTTPDigestAuthHandler):
-    """Digest authentication that answers an address's last challenge up front.
+class _Challenged(httpx.Auth):
+    """Digest (httpx's, which reuses the last challenge) or Basic, whichever the server asks for:
+    Virtuoso asks for Digest, Fuseki and GraphDB are often set up with Basic."""
 
-    urllib's handler sends every request without credentials first and again after the 401, so
-    each batch of a load would cross the network twice. Reusing the challenge (with the nonce count
-    going up, as RFC 7616 allows) sends it once; a stale or refused nonce gets a fresh 401, which
-    the base class answers as before.
-    """
+    def __init__(self, user: str, password: str) -> None:
+        self._digest = httpx.DigestAuth(user, password)
+        self._basic = httpx.BasicAuth(user, password)
+        self._wants_basic = False
 
-    def __init__(self, manager: urllib.request.HTTPPasswordMgr) -> None:
-        super().__init__(manager)
-        self._challenges: dict[str, dict[str, str]] = {}
-        self._lock = threading.Lock()
-
-    def http_request(self, request: urllib.request.Request) -> urllib.request.Request:
-        with self._lock:
-            challenge = self._challenges.get(_without_query(request.full_url))
-            answer = self.get_authorization(request, challenge) if challenge else None
-        if answer and not request.has_header(self.auth_header):
-            request.add_unredirected_header(self.auth_header, f"Digest {answer}")
-        return request
-
-    https_request = http_request
-
-    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> Any:
-        _, challenge = auth.split(" ", 1)
-        parts = [part for part in urllib.request.parse_http_list(challenge) if part]
-        with self._lock:
-            self._challenges[_without_query(req.full_url)] = urllib.request.parse_keqv_list(parts)
-        return super().retry_http_digest_auth(req, auth)
-
-
-def _without_query(url: str) -> str:
-    return urllib.parse.urlsplit(url)._replace(query="", fragment="").geturl()
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._wants_basic:
+            yield from self._basic.auth_flow(request)
+            return
+        flow = self._digest.auth_flow(request)
+        response = yield next(flow)
+        try:
+            yield flow.send(response)  # a Digest challenge, answered
+        except StopIteration:
+            challenges = response.headers.get_list("www-authenticate")
+            if response.status_code == 401 and any(c.lower().startswith("basic") for c in challenges):
+                self._wants_basic = True
+                yield from self._basic.auth_flow(request)
