@@ -85,10 +85,17 @@ def reflections_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def reflections_db(reflections_url: str) -> Iterator[Any]:
-    """That database, opened and migrated to the latest schema."""
+def reflections_db(reflections_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """That database, opened and migrated to the latest schema. Passphrases are hashed with
+    argon2id at its lowest cost, so the many accounts the tests make take milliseconds, not seconds
+    (test_reflections_people checks the service's own cost)."""
+    from argon2 import PasswordHasher
+
+    from conceptgraph.reflections import accounts
     from conceptgraph.reflections.database import open_database
     from conceptgraph.reflections.migrations import migrate
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
     db = open_database(reflections_url)
     migrate(db)

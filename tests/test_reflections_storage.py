@@ -101,6 +101,8 @@ def test_a_committed_row_survives_kill_9(reflections_db: Database, reflections_u
     reflections_db.close()
     again = open_database(reflections_url)
     with again.read() as connection:
+        if again.dialect == "postgresql":  # the server acknowledges a commit only once it is on disk
+            assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
         assert connection.execute(text("SELECT id FROM cohorts WHERE slug = 'kept'")).scalar_one() == cohort_id
     again.close()
 

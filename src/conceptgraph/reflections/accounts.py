@@ -28,7 +28,7 @@ MAX_NAME = 60
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
-_hasher = PasswordHasher()
+HASHER = PasswordHasher()  # argon2id, RFC 9106's second recommended profile
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def hash_passphrase(passphrase: str) -> str:
     """The argon2id hash of a passphrase; Invalid (`passphrase`) when shorter than 8 characters."""
     if not MIN_PASSPHRASE <= len(passphrase) <= MAX_PASSPHRASE:
         raise Invalid("passphrase", f"choose a passphrase of at least {MIN_PASSPHRASE} characters")
-    return _hasher.hash(passphrase)
+    return HASHER.hash(passphrase)
 
 
 def account_by_id(connection: Connection, account_id: str) -> Account:
@@ -93,8 +93,8 @@ def sign_in(db: Database, slug: str, name: str, passphrase: str, *, address: str
         raise SignInFailed()
     with db.write() as connection:
         connection.execute(delete(signin_failures).where(signin_failures.c.key_hash == keys["name"]))
-        if _hasher.check_needs_rehash(row.passphrase_hash):
-            fresh = _hasher.hash(passphrase)
+        if HASHER.check_needs_rehash(row.passphrase_hash):
+            fresh = HASHER.hash(passphrase)
             connection.execute(update(accounts).where(accounts.c.id == row.id).values(passphrase_hash=fresh))
         return account_by_id(connection, row.id)
 
@@ -102,7 +102,7 @@ def sign_in(db: Database, slug: str, name: str, passphrase: str, *, address: str
 def _verify(stored: str | None, passphrase: str) -> bool:
     """Whether the passphrase matches; with no account (None), as slow as a wrong passphrase."""
     try:
-        return _hasher.verify(stored or _dummy_hash(), passphrase) and stored is not None
+        return HASHER.verify(stored or _dummy_hash(), passphrase) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -110,7 +110,7 @@ def _verify(stored: str | None, passphrase: str) -> bool:
 @functools.cache
 def _dummy_hash() -> str:
     """A hash to verify against when the name is unknown, so that takes as long as a wrong passphrase."""
-    return _hasher.hash(secrets.token_urlsafe(16))
+    return HASHER.hash(secrets.token_urlsafe(16))
 
 
 def _check_rate(connection: Connection, key: str, limit: int) -> None:

@@ -135,17 +135,8 @@ def cohort_summary(db: Database, viewer: Viewer | None, *, with_names: bool = Fa
     with db.read() as connection:
         cohort = cohort_by_id(connection, viewer.cohort_id)
         found = load_reflections(connection, viewer, *shared)
-        names = (
-            dict(
-                connection.execute(
-                    select(accounts.c.id, accounts.c.name).where(accounts.c.cohort_id == viewer.cohort_id)
-                )
-                .tuples()
-                .all()
-            )
-            if with_names
-            else {}
-        )
+        members = select(accounts.c.id, accounts.c.name).where(accounts.c.cohort_id == viewer.cohort_id)
+        names = {row.id: row.name for row in connection.execute(members)} if with_names else {}
     by_target: dict[str, list[dict[str, Any]]] = defaultdict(list)
     linked: Counter[str] = Counter()
     for reflection in found:
