@@ -18,8 +18,8 @@ from conceptgraph.assets import default_data_dir
 from conceptgraph.course.build import Build, compile_course
 from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
-from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
 from tests.postgres import Postgres
+from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
 from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -74,7 +74,9 @@ def test_each_reader_sees_exactly_what_they_may(reflections_db: Database, world:
                 get_reflection(reflections_db, viewer, reflection_id)
     for about in (None, QUESTION, CONCEPT):
         page = list_reflections(reflections_db, viewer, about=about)
-        assert {r.id for r in page.items} == {world.written[n] for n in MATRIX[reader]} and page.total == len(page.items)
+        assert {r.id for r in page.items} == {world.written[n] for n in MATRIX[reader]} and page.total == len(
+            page.items
+        )
 
 
 def test_filters_narrow_what_a_reader_sees(reflections_db: Database, world: World) -> None:
@@ -103,7 +105,9 @@ def test_only_the_author_changes_a_reflection(reflections_db: Database, world: W
 
 def test_an_update_needs_the_current_version_and_keeps_history(reflections_db: Database, world: World) -> None:
     a1, reflection_id = world.people["a1"], world.written["a-private"]
-    new = Draft(QUESTION, "anden udgave", language="en", visibility="cohort", links=(Link(QUESTION, "a"), Link(CONCEPT, "b")))
+    new = Draft(
+        QUESTION, "anden udgave", language="en", visibility="cohort", links=(Link(QUESTION, "a"), Link(CONCEPT, "b"))
+    )
     updated = update_reflection(reflections_db, a1, reflection_id, new, expected_version=1)
     assert (updated.version, updated.text, updated.visibility, len(updated.links)) == (2, "anden udgave", "cohort", 2)
     assert updated.etag != get_reflection(reflections_db, a1, world.written["a-cohort"]).etag
@@ -111,7 +115,9 @@ def test_an_update_needs_the_current_version_and_keeps_history(reflections_db: D
         update_reflection(reflections_db, a1, reflection_id, new, expected_version=1)
     assert conflict.value.current == 2
     (earlier,) = reflection_history_of(reflections_db, a1, reflection_id)
-    assert earlier["body"] == "a private" and earlier["visibility"] == "private" and earlier["editor_id"] == a1.account_id
+    assert (
+        earlier["body"] == "a private" and earlier["visibility"] == "private" and earlier["editor_id"] == a1.account_id
+    )
     assert earlier["links"] == [{"resource": CONCEPT, "rationale": "fordi"}]
     assert get_reflection(reflections_db, world.people["a2"], reflection_id).version == 2  # now shared
 

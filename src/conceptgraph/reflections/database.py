@@ -61,6 +61,12 @@ class Database:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def open_database(url: str | None = None, *, settings: dict[str, Any] | None = None) -> Database:
     """The database at `url`, else the `reflections_db` setting, else the instance's SQLite file.
