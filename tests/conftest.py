@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from conceptgraph.assets import default_data_dir
 from conceptgraph.course.build import Build, compile_course
 from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
+from tests.postgres import Postgres
 from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
 from tests.virtuoso import Virtuoso
 
@@ -59,6 +61,46 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     running = Virtuoso(tmp_path_factory.mktemp("virtuoso"), time_limit=int(SERVER_SETTINGS["query_timeout"]))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A real PostgreSQL on a throwaway cluster (skipped locally, failed in CI, when missing)."""
+    running = Postgres()
+    yield running
+    running.stop()
+
+
+# Every reflections test runs on both databases the service supports.
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=DATABASES)
+def reflections_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new, empty reflections database: a SQLite file, or a database on the cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'reflections.sqlite3'}"
+    cluster: Postgres = request.getfixturevalue("postgres")
+    return cluster.create_database(f"t{uuid.uuid4().hex}")
+
+
+@pytest.fixture
+def reflections_db(reflections_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """That database, opened and migrated to the latest schema. Passphrases are hashed with
+    argon2id at its lowest cost, so the many accounts the tests make take milliseconds, not seconds
+    (test_reflections_people checks the service's own cost)."""
+    from argon2 import PasswordHasher
+
+    from conceptgraph.reflections import accounts
+    from conceptgraph.reflections.database import open_database
+    from conceptgraph.reflections.migrations import migrate
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+    db = open_database(reflections_url)
+    migrate(db)
+    yield db
+    db.close()
 
 
 def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None) -> str:

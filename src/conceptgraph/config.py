@@ -71,6 +71,12 @@ def _flag(value: str) -> bool:
     return value.lower() in ("1", "true", "yes")
 
 
+def _database_url(value: str) -> str:
+    if not value.startswith(("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")):
+        raise ValueError("a database URL: sqlite:///PATH or postgresql://[user@]host[:port]/name")
+    return value
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ValueError("a port number from 1 to 65535")
@@ -183,6 +189,15 @@ SETTINGS = {
         ),
         Setting("map_max_nodes", 300, "Most nodes the map draws; larger views say what they hide.", _positive(int)),
         Setting("threads", 16, "Python threads that answer requests (behind Granian).", _positive(int)),
+        Setting("instance_dir", "instance", "Folder of this instance's own files (created when missing).", str),
+        Setting(
+            "reflections_db",
+            None,
+            "Database of participants' reflections (default: sqlite:///<instance_dir>/reflections.sqlite3; "
+            "or postgresql://…, its password from the URL, PGPASSWORD or reflections_db_password_file).",
+            _database_url,
+        ),
+        Setting("reflections_db_password_file", None, "File holding the reflections database's password.", str),
         Setting("host", "127.0.0.1", "Address `serve` listens on.", str),
         Setting("port", 5000, "Port `serve` listens on.", _port),
     ]

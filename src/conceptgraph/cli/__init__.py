@@ -1,4 +1,5 @@
-"""The `conceptgraph` command: build, validate, inspect, query, serve, load and export the course graph.
+"""The `conceptgraph` command: build, validate, inspect, query, serve, load and export the course graph,
+and run cohorts.
 
 One module per group of commands; this one makes the group and gives it every command.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import click
 
 from conceptgraph import __version__
-from conceptgraph.cli import course, export, load, serve
+from conceptgraph.cli import cohort, course, export, load, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +30,9 @@ for command in (
     load.load,
     export.export,
     export.snapshot,
+    cohort.cohort,
+    cohort.backup_command,
+    cohort.restore_command,
 ):
     cli.add_command(command)
 
