@@ -48,7 +48,8 @@ class RunningServer:
         self.url = f"http://127.0.0.1:{self.port}"
         # Where the service is reached, as an operator configures it: exports and the service
         # description link here, whatever Host header a client sends.
-        settings = {"public_url": self.url, **settings}
+        # Each server keeps its own instance folder (the reflections database), as each instance would.
+        settings = {"public_url": self.url, "instance_dir": str(build_dir.parent / f"instance-{self.port}"), **settings}
         if own_base:  # resource IRIs are this server's own URLs, so they dereference here
             settings = {**settings, "base_iri": f"{self.url}/"}
         env = {**os.environ, **(env or {}), **{f"CONCEPTGRAPH_{k.upper()}": v for k, v in settings.items()}}

@@ -4,8 +4,8 @@ This stage owns everything written by people rather than by the course: cohorts 
 invitations, accounts and sessions, reflections with their links to course resources, and the
 relational database that keeps them (SQLite embedded, PostgreSQL at scale; `database`). It never
 touches the course dataset or the SPARQL store. It imports only the shared leaves
-`conceptgraph.config`, `errors`, `vocab` and `texts`; the web side (`server/`) and the command line
-(`cli/`) stand on it.
+`conceptgraph.config`, `errors`, `vocab` and `texts`; the web side (`server/`, which finds the viewer of a
+request in `server/people.py`) and the command line (`cli/cohort.py`) stand on it.
 
 Every operation takes a `Database` (from `open_database`, migrated with `migrate`); reads are
 `db.read()` transactions, writes `db.write()`. Refusals are `errors.ReflectionsError` subclasses,
@@ -45,7 +45,6 @@ The API the web side builds on::
                 cohort_summary(db, viewer, *, with_names=False) -> dict   (facilitators only)
                 as_dict(reflection) -> dict
     backup      backup(db, path) -> dict[str, int]; restore(db, path) -> dict[str, int]
-    commands    cohort (group: create, invite, list, close, purge), backup_command, restore_command
 
 Status mapping for the web side: NotFound 404, NotAllowed 403, Invalid 400/422 (`field`),
 VersionConflict 412 (`current`), CohortClosed 409, InvitationInvalid 404/410, SignInFailed 401,

@@ -12,7 +12,7 @@ from flask import Flask
 
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
-from conceptgraph.server import explore, export_view, http, pages, sparql_view, system
+from conceptgraph.server import explore, export_view, http, pages, people, sparql_view, system
 from conceptgraph.server.limits import BodySlots, ClientSlots, HeaderLimit, Outbox
 from conceptgraph.server.protocol import ProtocolLayer
 from conceptgraph.server.service import CourseService
@@ -33,6 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     outbox = Outbox(settings["answer_budget_bytes"], ClientSlots(settings["client_io_slots"]))
     app.extensions["conceptgraph.outbox"] = outbox
     http.init_app(app)
+    people.init_app(app, settings)
     app.register_blueprint(sparql_view.bp)
     app.register_blueprint(explore.bp)
     app.register_blueprint(pages.bp)

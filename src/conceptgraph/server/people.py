@@ -1,0 +1,90 @@
+"""Who is asking: the signed-in participant or facilitator behind a request, from its cookie.
+
+Every view that shows or changes reflections asks `viewer()` (None is a visitor, who sees no
+reflection at all) and every unsafe request of a signed-in browser passes `require_csrf()` first.
+The session lives in the reflections database, so a restart of the service signs nobody out; the
+cookie holds only a random id (HttpOnly, SameSite=Lax, Secure when PUBLIC_URL is https).
+"""
+
+from __future__ import annotations
+
+import atexit
+from typing import Any
+
+from flask import Flask, Response, abort, current_app, g, request
+
+from conceptgraph.config import public_url
+from conceptgraph.reflections.database import Database, open_database
+from conceptgraph.reflections.migrations import migrate
+from conceptgraph.reflections.sessions import LIFETIME, Session, session_for
+from conceptgraph.reflections.visibility import Viewer
+
+COOKIE = "cg_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def init_app(app: Flask, settings: dict[str, Any]) -> None:
+    """Open and migrate the reflections database, and give every template the CSRF token."""
+    db = open_database(settings=settings)
+    migrate(db)
+    atexit.register(db.close)
+    app.extensions["conceptgraph.reflections"] = db
+    app.extensions["conceptgraph.secure_cookie"] = public_url(settings).startswith("https:")
+    app.context_processor(lambda: {"csrf_token": csrf_token(), "signed_in": current_session()})
+
+
+def database() -> Database:
+    """The reflections database of this app."""
+    db: Database = current_app.extensions["conceptgraph.reflections"]
+    return db
+
+
+def current_session() -> Session | None:
+    """The live session of this request's cookie, looked up once per request."""
+    if "cg_session" not in g:
+        g.cg_session = session_for(database(), request.cookies.get(COOKIE))
+    found: Session | None = g.cg_session
+    return found
+
+
+def viewer() -> Viewer | None:
+    """The account asking, as the reflections' visibility rule needs it; None for a visitor."""
+    found = current_session()
+    return found.account.viewer if found else None
+
+
+def csrf_token() -> str | None:
+    """This session's CSRF token, for `<meta name="csrf-token">`, forms and GET /me."""
+    found = current_session()
+    return found.csrf_token if found else None
+
+
+def require_csrf() -> None:
+    """Abort with 403 unless an unsafe request carries the session's CSRF token (header or form
+    field). Requests without a session pass: they can change nothing of anyone's."""
+    found = current_session()
+    if request.method not in _UNSAFE or found is None:
+        return
+    given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD)
+    if not found.csrf_ok(given):
+        abort(403, description="csrf: the form or request lacks this session's CSRF token; reload the page")
+
+
+def set_session_cookie(response: Response, session: Session) -> None:
+    """Give the browser its new session (after sign-in or joining): a rotated id every time."""
+    response.set_cookie(
+        COOKIE,
+        session.token or "",
+        max_age=int(LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.extensions["conceptgraph.secure_cookie"]),
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    """Sign the browser out."""
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax")
