@@ -234,3 +234,12 @@ def rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
     result = store.query(sparql_prologue() + f"PREFIX id: <{DEFAULT_BASE}id/>\n" + sparql)
     names = [v.value for v in result.variables]
     return [tuple(s[n].value if s[n] is not None else "" for n in names) for s in result]
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def annotations_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A server on a new reflections database (SQLite, PostgreSQL) with two cohorts' people."""
+    from tests.annotation_http import world
+
+    with world(request.param, tmp_path_factory.mktemp(f"annotations-{request.param}"), request) as made:
+        yield made
