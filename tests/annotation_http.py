@@ -109,7 +109,8 @@ def annotation(text: str, *, visibility: str = "private", links: int = 1, target
     return {
         "@context": ANNO_CONTEXT,
         "type": "Annotation",
-        "body": [{"type": "TextualBody", "value": text, "language": "da", "format": "text/plain"}] + [link] * links,
+        "body": [{"type": "TextualBody", "value": text, "language": "da", "format": "text/plain"}]
+        + [dict(link) for _ in range(links)],
         "target": target,
         "cg:visibility": visibility,
     }

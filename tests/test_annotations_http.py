@@ -9,6 +9,7 @@ from typing import Any
 
 from conceptgraph.reflections.annotation_json import ANNO_CONTEXT, MEDIA_TYPE
 from tests.annotation_http import CONCEPT, QUESTION, Person, World, annotation, path_of, post, send
+from tests.server import Reply, fetch
 
 MARKUP = "<img src=x onerror=alert(1)>"
 
@@ -85,3 +86,171 @@ def test_the_context_ships_with_the_app() -> None:
     shipped = Path(__file__).resolve().parents[1] / "web" / "static" / "ns" / "anno.jsonld"
     context = json.loads(shipped.read_text())["@context"]
     assert context["TextualBody"] == "oa:TextualBody" and context["linking"] == "oa:linking"
+
+
+ROLES = ("a1", "a2", "b1", "b2", "fa", "visitor")
+# Who sees what: Anne's (a1) private and shared reflections, Carl's (b1) shared one.
+SEES = {
+    "a1_private": {"a1"},
+    "a1_shared": {"a1", "a2", "fa"},
+    "b1_shared": {"b1", "b2"},
+}
+
+
+# What a change by each role answers: the author 200/204, a member who sees it 403, anyone who
+# does not see it 404, a visitor 401.
+def change_status(role: str, item: str, author_status: int) -> int:
+    author = item.split("_")[0]
+    if role == "visitor":
+        return 401
+    if role == author:
+        return author_status
+    return 403 if role in SEES[item] else 404
+
+
+def reflections_of(world: World) -> dict[str, Reply]:
+    made = {
+        "a1_private": post(world.server, world.people["a1"], "Anne privat"),
+        "a1_shared": post(world.server, world.people["a1"], "Anne delt", visibility="cohort"),
+        "b1_shared": post(world.server, world.people["b1"], "Carl delt", visibility="cohort"),
+    }
+    assert {reply.status for reply in made.values()} == {201}
+    return made
+
+
+def test_every_role_reads_exactly_what_it_may_see(annotations_world: World) -> None:
+    made = reflections_of(annotations_world)
+    ids = {item: path_of(reply).rsplit("/", 1)[1] for item, reply in made.items()}
+    for role in ROLES:
+        person = annotations_world.people[role]
+        listed = members(annotations_world, person=person)
+        for item, path in ((item, path_of(reply)) for item, reply in made.items()):
+            expected = 200 if role in SEES[item] else 404
+            for method in ("GET", "HEAD"):
+                assert send(annotations_world.server, method, path, person).status == expected, (role, item, method)
+            assert (ids[item] in listed) == (role in SEES[item]), (role, item)
+    visitor: Any = send(annotations_world.server, "GET", "/annotations/", annotations_world.people["visitor"]).json()
+    assert visitor["total"] == 0 and "first" not in visitor
+
+
+def test_only_the_author_may_change_or_delete_and_nobody_else_learns_more(annotations_world: World) -> None:
+    made = reflections_of(annotations_world)
+    for item, reply in made.items():
+        path, etag = path_of(reply), reply.headers["etag"]
+        author = annotations_world.people[item.split("_")[0]]
+        for role in ROLES:
+            person = annotations_world.people[role]
+            if person is author:
+                continue
+            changed = annotation(f"{role} skrev her", visibility="cohort")
+            put = send(annotations_world.server, "PUT", path, person, changed, headers={"If-Match": etag})
+            assert put.status == change_status(role, item, 200), (role, item, put.text)
+            gone = send(annotations_world.server, "DELETE", path, person, headers={"If-Match": etag})
+            assert gone.status == change_status(role, item, 204), (role, item, gone.text)
+            assert "error" in gone.json()
+        unchanged = send(annotations_world.server, "GET", path, author)
+        assert unchanged.status == 200 and unchanged.headers["etag"] == etag, item
+        put = send(annotations_world.server, "PUT", path, author, annotation("Ny tekst"), headers={"If-Match": etag})
+        assert put.status == 200 and put.headers["etag"] != etag
+        assert (
+            send(annotations_world.server, "DELETE", path, author, headers={"If-Match": put.headers["etag"]}).status
+            == 204
+        )
+        assert send(annotations_world.server, "GET", path, author).status == 404
+
+
+def test_a_visitor_may_not_post(annotations_world: World) -> None:
+    reply = post(annotations_world.server, annotations_world.people["visitor"], "Hej")
+    assert reply.status == 401 and "sign in" in reply.json()["error"]  # type: ignore[index]
+    assert "www-authenticate" in reply.headers
+
+
+def test_put_and_delete_need_the_etag_last_read(annotations_world: World) -> None:
+    anne = annotations_world.people["a1"]
+    created = post(annotations_world.server, anne, "Første udgave")
+    path, etag = path_of(created), created.headers["etag"]
+    assert send(annotations_world.server, "PUT", path, anne, annotation("Uden If-Match")).status == 428
+    assert send(annotations_world.server, "DELETE", path, anne).status == 428
+    first = send(annotations_world.server, "PUT", path, anne, annotation("Anden udgave"), headers={"If-Match": etag})
+    assert first.status == 200
+    stale = send(annotations_world.server, "PUT", path, anne, annotation("Forældet"), headers={"If-Match": etag})
+    assert stale.status == 412 and "version 2" in stale.json()["error"]  # type: ignore[index]
+    assert send(annotations_world.server, "DELETE", path, anne, headers={"If-Match": etag}).status == 412
+    current: Any = send(annotations_world.server, "GET", path, anne).json()
+    assert current["body"][0]["value"] == "Anden udgave"
+
+
+def test_bad_annotations_are_refused_naming_the_field(annotations_world: World) -> None:
+    anne = annotations_world.people["a1"]
+    no_reason = annotation("Tekst", links=2)
+    del no_reason["body"][2]["cg:rationale"]
+    empty_reason = annotation("Tekst", links=2)
+    empty_reason["body"][1] = {**empty_reason["body"][1], "cg:rationale": " "}
+    cases = [
+        (no_reason, "body[2].cg:rationale"),
+        (empty_reason, "body[1].cg:rationale"),
+        ({**annotation("Tekst"), "target": "not an IRI"}, "target"),
+        ({**annotation("Tekst"), "cg:visibility": "public"}, "cg:visibility"),
+        ({**annotation("Tekst"), "@context": "http://example.org/other"}, "@context"),
+        ({**annotation("Tekst"), "body": []}, "body"),
+        (annotation("   "), "body[0].value"),
+    ]
+    for document, field in cases:
+        reply = send(annotations_world.server, "POST", "/annotations/", anne, document)
+        assert reply.status == 422, (field, reply.text)
+        assert reply.json()["field"] == field  # type: ignore[index]
+    not_json = fetch(
+        f"{annotations_world.server.url}/annotations/",
+        method="POST",
+        data=b"{nope",
+        headers={**anne.headers(), "Content-Type": "application/ld+json"},
+    )
+    assert not_json.status == 400 and "body" in not_json.json()["error"]  # type: ignore[index]
+    as_form = fetch(
+        f"{annotations_world.server.url}/annotations/",
+        method="POST",
+        data=b"a=b",
+        headers={**anne.headers(), "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert as_form.status == 415
+
+
+def test_every_unsafe_request_without_the_csrf_token_is_refused_and_changes_nothing(annotations_world: World) -> None:
+    bo = annotations_world.people["a2"]
+    created = post(annotations_world.server, bo, "Bo's tekst")
+    path, etag = path_of(created), created.headers["etag"]
+    before = members(annotations_world, person=bo)
+    wrong = {"X-CSRF-Token": "not-the-token"}
+    for headers in ({}, wrong):
+        attempts = [
+            send(annotations_world.server, "POST", "/annotations/", bo, annotation("Ny"), csrf=False, headers=headers),
+            send(
+                annotations_world.server,
+                "PUT",
+                path,
+                bo,
+                annotation("Ændret"),
+                csrf=False,
+                headers={"If-Match": etag, **headers},
+            ),
+            send(annotations_world.server, "DELETE", path, bo, csrf=False, headers={"If-Match": etag, **headers}),
+            send(annotations_world.server, "DELETE", "/me", bo, csrf=False, headers=headers),
+            fetch(
+                f"{annotations_world.server.url}/me/delete",
+                method="POST",
+                data=b"csrf_token=not-the-token" if headers else b"",
+                headers={"Cookie": f"cg_session={bo.cookie}", "Content-Type": "application/x-www-form-urlencoded"},
+            ),
+        ]
+        assert [reply.status for reply in attempts] == [403] * 5
+    assert members(annotations_world, person=bo) == before
+    still: Any = send(annotations_world.server, "GET", path, bo)
+    assert still.status == 200 and still.headers["etag"] == etag
+
+
+def test_markup_in_a_reflection_stays_text_in_json(annotations_world: World) -> None:
+    anne = annotations_world.people["a1"]
+    created = post(annotations_world.server, anne, MARKUP)
+    read = send(annotations_world.server, "GET", path_of(created), anne)
+    assert read.headers["content-type"] == MEDIA_TYPE and read.headers["x-content-type-options"] == "nosniff"
+    assert read.json()["body"][0]["value"] == MARKUP  # type: ignore[index]

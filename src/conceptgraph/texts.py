@@ -107,6 +107,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Drawing this view took longer than the limit of {seconds} s and was stopped. Choose a smaller view "
         "(a focus with distance 1, a theme, a filter) or a format that is not a picture.",
     },
+    "export_md_title": {"da": "Mine data i vidensgrafen", "en": "My data in the knowledge graph"},
+    "export_md_name": {"da": "Navn", "en": "Name"},
+    "export_md_cohort": {"da": "Hold", "en": "Cohort"},
+    "export_md_role": {"da": "Rolle", "en": "Role"},
+    "export_md_joined": {"da": "Oprettet", "en": "Joined"},
+    "export_md_exported": {"da": "Eksporteret", "en": "Exported"},
+    "export_md_reflections": {"da": "Mine refleksioner", "en": "My reflections"},
+    "export_md_visibility": {"da": "Synlighed", "en": "Visibility"},
+    "export_md_shared": {"da": "delt med holdet", "en": "shared with the cohort"},
+    "export_md_private": {"da": "privat", "en": "private"},
+    "export_md_written": {"da": "Skrevet", "en": "Written"},
+    "export_md_changed": {"da": "ændret", "en": "changed"},
+    "export_md_links": {"da": "Koblet til", "en": "Linked to"},
+    "export_md_earlier": {"da": "Tidligere version", "en": "Earlier version"},
+    "erase_title": {"da": "Slet min konto", "en": "Delete my account"},
+    "erase_intro": {
+        "da": "Når du sletter din konto, slettes dit navn, din adgangsfrase og alt, hvad du har skrevet – også "
+        "tidligere versioner og de refleksioner, du har delt med holdet. Det kan ikke fortrydes.",
+        "en": "Deleting your account deletes your name, your passphrase and everything you wrote – earlier "
+        "versions and the reflections you shared with the cohort too. It cannot be undone.",
+    },
+    "erase_export_first": {"da": "Hent en kopi af dine data først", "en": "Download a copy of your data first"},
+    "erase_button": {"da": "Slet min konto og alt, jeg har skrevet", "en": "Delete my account and all I wrote"},
+    "erase_done_title": {"da": "Din konto er slettet", "en": "Your account is deleted"},
+    "erase_done": {
+        "da": "Din konto og alt, hvad du skrev, er slettet, og du er logget ud.",
+        "en": "Your account and everything you wrote are deleted, and you are signed out.",
+    },
+    "erase_signed_out": {
+        "da": "Du er ikke logget ind. Log ind for at se eller slette dine data.",
+        "en": "You are not signed in. Sign in to see or delete your data.",
+    },
 }
 
 

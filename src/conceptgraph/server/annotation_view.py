@@ -131,7 +131,9 @@ def ld_response(document: dict[str, Any], *, status: int = 200, etag: str | None
     body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
     answer = Response(body, status=status, content_type=MEDIA_TYPE)
     answer.headers["ETag"] = etag or f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    return answer.make_conditional(request) if status == 200 else answer
+    if status == 200:
+        answer.make_conditional(request)  # 304 for a matching If-None-Match
+    return answer
 
 
 def _annotation(reflection: Reflection) -> dict[str, Any]:
