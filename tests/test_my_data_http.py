@@ -1,0 +1,136 @@
+"""`/me/export` and erasure over real HTTP on SQLite and PostgreSQL; no reflection text in the
+server's log or on the public SPARQL endpoint."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+import lxml.html
+from markdown_it import MarkdownIt
+
+from tests.annotation_http import Person, World, cheap_hashing, path_of, post, send, sign_in
+from tests.server import fetch
+
+MARKUP = "<img src=x onerror=alert(1)>"
+
+
+def newcomer(world: World, name: str) -> Person:
+    with cheap_hashing():
+        return sign_in(world.db, "hold-a", f"{name}-{uuid.uuid4().hex[:6]}")
+
+
+def test_the_export_holds_all_of_theirs_and_only_theirs(annotations_world: World) -> None:
+    eva = newcomer(annotations_world, "Eva")
+    created = post(annotations_world.server, eva, "Første", visibility="cohort")
+    changed = send(
+        annotations_world.server,
+        "PUT",
+        path_of(created),
+        eva,
+        {**json.loads(json.dumps(_doc("Anden"))), "cg:visibility": "cohort"},
+        headers={"If-Match": created.headers["etag"]},
+    )
+    assert changed.status == 200
+    post(annotations_world.server, annotations_world.people["a2"], "Bo's egen", visibility="cohort")
+    reply = send(annotations_world.server, "GET", "/me/export", eva)
+    assert reply.status == 200 and reply.headers["content-type"].startswith("application/ld+json")
+    assert reply.headers["content-disposition"].startswith('attachment; filename="conceptgraph-mine-data-')
+    document: Any = reply.json()
+    assert document["type"] == "AnnotationCollection" and document["total"] == 1
+    assert document["cg:account"]["name"] == eva.label and "passphrase" not in reply.text
+    (item,) = document["first"]["items"]
+    assert item["body"][0]["value"] == "Anden"
+    assert [v["body"][0]["value"] for v in item["cg:earlierVersions"]] == ["Første"]
+    assert send(annotations_world.server, "GET", "/me/export", annotations_world.people["visitor"]).status == 401
+    assert send(annotations_world.server, "GET", "/me/export?format=pdf", eva).status == 400
+
+
+def _doc(text: str) -> dict[str, Any]:
+    from tests.annotation_http import annotation
+
+    return annotation(text)
+
+
+def test_markup_stays_text_in_the_markdown_export(annotations_world: World) -> None:
+    eva = newcomer(annotations_world, "Eva")
+    hostile = f"{MARKUP}\n# not a heading [link](javascript:alert(1)) *x* &amp;"
+    assert post(annotations_world.server, eva, hostile).status == 201
+    reply = send(annotations_world.server, "GET", "/me/export?format=md&lang=en", eva)
+    assert reply.status == 200 and reply.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert reply.headers["content-disposition"].endswith('.md"')
+    assert "# My data in the knowledge graph" in reply.text
+    html = lxml.html.fromstring(MarkdownIt("commonmark", {"html": True}).render(reply.text))
+    assert not html.xpath("//img | //script | //*[@onerror]")
+    assert [h.text_content() for h in html.xpath("//h1")] == ["My data in the knowledge graph"]
+    assert all(href.startswith("https://") for href in html.xpath("//a/@href"))
+    (quoted,) = html.xpath("//blockquote")
+    assert quoted.text_content().strip() == hostile
+    danish = send(annotations_world.server, "GET", "/me/export?format=md", eva)
+    assert danish.text.startswith("# Mine data i vidensgrafen")
+
+
+def test_delete_me_erases_the_account_and_all_their_writing(annotations_world: World) -> None:
+    eva = newcomer(annotations_world, "Eva")
+    created = post(annotations_world.server, eva, "Delt og væk", visibility="cohort")
+    bo = annotations_world.people["a2"]
+    assert send(annotations_world.server, "GET", path_of(created), bo).status == 200
+    reply = send(annotations_world.server, "DELETE", "/me", eva)
+    assert reply.status == 204
+    assert "cg_session=;" in reply.headers["set-cookie"] and "Max-Age=0" in reply.headers["set-cookie"]
+    assert send(annotations_world.server, "GET", path_of(created), bo).status == 404
+    assert send(annotations_world.server, "GET", "/me/export", eva).status == 401
+    assert post(annotations_world.server, eva, "Igen").status == 401
+
+
+def test_the_browser_confirms_in_danish_before_erasing(annotations_world: World) -> None:
+    eva = newcomer(annotations_world, "Eva")
+    created = post(annotations_world.server, eva, "Væk med formularen")
+    browser = {"Cookie": f"cg_session={eva.cookie}", "Accept": "text/html"}
+    page = fetch(f"{annotations_world.server.url}/me/delete", headers=browser)
+    assert page.status == 200
+    html = lxml.html.fromstring(page.text)
+    assert html.get("lang") == "da" and html.xpath("string(//h1)") == "Slet min konto"
+    (form,) = html.xpath("//form")
+    assert form.get("method") == "post" and form.get("action") == "/me/delete"
+    (token,) = form.xpath(".//input[@name='csrf_token']/@value")
+    english = lxml.html.fromstring(fetch(f"{annotations_world.server.url}/me/delete?lang=en", headers=browser).text)
+    assert english.xpath("string(//h1)") == "Delete my account"
+    visitor = fetch(f"{annotations_world.server.url}/me/delete", headers={"Accept": "text/html"})
+    assert visitor.status == 401 and "ikke logget ind" in visitor.text
+    done = fetch(
+        f"{annotations_world.server.url}/me/delete",
+        method="POST",
+        data=f"csrf_token={quote(token)}".encode(),
+        headers={**browser, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert done.status == 200 and "Din konto er slettet" in done.text
+    assert "cg_session=;" in done.headers["set-cookie"]
+    assert send(annotations_world.server, "GET", path_of(created), eva).status == 404
+
+
+def test_no_reflection_text_in_the_log_or_on_sparql(annotations_world: World) -> None:
+    eva = newcomer(annotations_world, "Eva")
+    marker = f"markør-{uuid.uuid4().hex}"
+    created = post(annotations_world.server, eva, f"Hemmelig {marker}", visibility="cohort")
+    path = path_of(created)
+    send(annotations_world.server, "GET", path, eva)
+    send(annotations_world.server, "PUT", path, eva, _doc(f"{marker} igen"), headers={"If-Match": '"bad"'})
+    bad = _doc(marker)
+    bad["body"][1]["cg:rationale"] = 7
+    send(annotations_world.server, "POST", "/annotations/", eva, bad)
+    send(annotations_world.server, "GET", "/me/export?format=md", eva)
+    query = f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{marker}")) }}'
+    answer = fetch(
+        f"{annotations_world.server.url}/sparql?query={quote(query)}",
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status == 200 and answer.json()["results"]["bindings"] == []  # type: ignore[index]
+    everything = fetch(
+        f"{annotations_world.server.url}/sparql?query={quote('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')}",
+        headers={"Accept": "text/csv"},
+    )
+    assert everything.status == 200
+    assert marker not in annotations_world.server.log.read_text(encoding="utf-8", errors="replace")
