@@ -32,7 +32,8 @@ from tests.server import Reply, RunningServer, fetch
 
 QUESTION = f"{DEFAULT_BASE}id/hvad-vil-du-goere-i-morgen"
 CONCEPT = f"{DEFAULT_BASE}id/den-potentielle-organisation"
-SETTINGS = {"query_workers": "1", "max_query_bytes": "65536"}
+# Every test client comes from 127.0.0.1; twenty participants at once must not share one address's slots.
+SETTINGS = {"query_workers": "1", "max_query_bytes": "65536", "client_io_slots": "32", "client_share": "32"}
 
 
 @dataclass
@@ -161,9 +162,9 @@ def world(param: str, root: Path, request: pytest.FixtureRequest) -> Iterator[Wo
     with cheap_hashing():
         db = open_migrated(url)
         found = people(db)
-    server = start_server(root, url)
+    made = World(start_server(root, url), db, url, found, root)
     try:
-        yield World(server, db, url, found, root)
+        yield made
     finally:
-        server.stop()
+        made.server.stop()  # the one running now: a test may have restarted it
         db.close()
