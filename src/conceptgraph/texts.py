@@ -21,6 +21,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "back": {"da": "Til kortet", "en": "To the map"},
     "did_you_mean": {"da": "Mente du:", "en": "Did you mean:"},
     "nav_map": {"da": "Kort", "en": "Map"},
+    "nav_tour": {"da": "Gennemgang", "en": "Guided tour"},
     "nav_questions": {"da": "Refleksionsspørgsmål", "en": "Reflection questions"},
     "map_title": {"da": "Begrebskort", "en": "Concept map"},
     "search": {"da": "Søg i kurset", "en": "Search the course"},

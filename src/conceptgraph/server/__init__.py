@@ -12,7 +12,7 @@ from flask import Flask
 
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
-from conceptgraph.server import explore, export_view, http, pages, sparql_view, system
+from conceptgraph.server import explore, export_view, http, pages, sparql_view, start, system, tours
 from conceptgraph.server.limits import BodySlots, ClientSlots, HeaderLimit, Outbox
 from conceptgraph.server.protocol import ProtocolLayer
 from conceptgraph.server.service import CourseService
@@ -38,6 +38,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(export_view.bp)
     app.register_blueprint(system.bp)
+    app.register_blueprint(start.bp)
+    app.register_blueprint(tours.bp)
     # Outermost: oversized headers are refused before the protocol layer or Flask parses them, and
     # a body is read only while its client address holds few others.
     protocol = ProtocolLayer(app.wsgi_app, service, max_body, outbox)
