@@ -16,6 +16,7 @@ from conceptgraph.graph.views import fold
 
 CLOSE_ENOUGH = 0.8  # below this, a name is no more like the typed one than a stranger's
 MIN_CONTAINED = 3  # a name containing one or two typed letters is no match
+TRANSPOSED = 0.9  # the same letters in another order
 
 
 def closest(typed: str, names: dict[str, list[str]], *, limit: int = 5) -> list[str]:
@@ -45,10 +46,13 @@ def nearest(
 
 
 def _likeness(needle: str, name: str) -> float:
-    """1 and a little more for a name containing the typed text, else the best similarity of the
-    whole name or any run of its words as long as the typed text."""
+    """1 and a little more for a name containing the typed text, TRANSPOSED for its letters in
+    another order, else the best similarity of the whole name or any run of its words as long as
+    the typed text."""
     if len(needle) >= MIN_CONTAINED and needle in name:
         return 1.0 + len(needle) / (len(name) or 1)
+    if sorted(needle) == sorted(name):  # two letters swapped ("pgn", "steoj") is a near miss
+        return TRANSPOSED
     best = 0.0
     matcher = SequenceMatcher(None, b=needle, autojunk=False)
     for part in _parts(name, needle):
