@@ -274,3 +274,44 @@ def test_error_pages_in_english_and_for_programs(server: RunningServer) -> None:
 def test_the_front_door_is_the_start_page_unless_a_map_view_is_asked(server: RunningServer, query: str) -> None:
     tree = get(server, "/?" + query)
     assert "door-map" in tree.attrs_by_id
+
+
+# ---------------------------------------------------------------- tours as RDF
+
+STEPS_IN_ORDER = """
+PREFIX cg: <https://w3id.org/conceptgraph/vocab#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?rank ?title ?view ?about WHERE {
+  ?tour a cg:Tour ; skos:prefLabel "Dagens gennemgang: 1. uddannelsesgang"@da .
+  ?step a cg:TourStep ; cg:inList ?tour ; cg:rank ?rank ; cg:mapView ?view ;
+        skos:prefLabel ?title ; dcterms:description ?text .
+  OPTIONAL { ?step dcterms:subject ?about }
+  FILTER(lang(?title) = "da" && lang(?text) = "da")
+} ORDER BY ?rank"""
+
+
+def test_the_sparql_endpoint_lists_a_tours_steps_in_order(server: RunningServer) -> None:
+    from urllib.parse import urlencode
+
+    reply = fetch(
+        f"{server.url}/sparql?" + urlencode({"query": STEPS_IN_ORDER}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert reply.status == 200, reply.text[:300]
+    rows = [{k: v["value"] for k, v in b.items()} for b in reply.json()["results"]["bindings"]]
+    assert [int(r["rank"]) for r in rows] == list(range(1, TOUR_STEPS + 1))
+    assert rows[0]["title"] == "Dagens program" and rows[-1]["title"] == "Vi gør os klar til at møde Jakob"
+    assert rows[3]["view"] == "/map?focus=institutionens-former&depth=1"
+    assert rows[3]["about"].endswith("/id/institutionens-former")
+    chained = fetch(
+        f"{server.url}/sparql?"
+        + urlencode(
+            {
+                "query": "PREFIX cg: <https://w3id.org/conceptgraph/vocab#> SELECT (COUNT(*) AS ?n) WHERE "
+                "{ ?a cg:precedes ?b . ?a a cg:TourStep . ?b a cg:TourStep }"
+            }
+        ),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert int(chained.json()["results"]["bindings"][0]["n"]["value"]) == TOUR_STEPS - 1
