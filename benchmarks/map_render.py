@@ -1,13 +1,17 @@
 """How fast is the map? Server time to build the page, and browser time until it is drawn and
 interactive, beside pyvis's own page with its default physics, in one run.
 
-    python benchmarks/map_render.py [--sizes course,1000,5000] [--runs 5]
+    python benchmarks/map_render.py [--sizes course,1000,5000] [--runs 5] [--pages-only]
 
 For each graph (the course, and generated course-shaped graphs of 1,000 and 5,000 nodes) a real
 `conceptgraph serve` answers `/map`; Debian's headless Chromium loads it. "capped" is the default
 view (at most 300 nodes drawn, the page says what it hides); "all" raises the cap to draw
 everything. The peer is pyvis's generated HTML for the same drawn nodes with its default physics
 (its CDN scripts served from our vendored copies), timed until vis-network reports it stabilised.
+
+The participant pages (the start page and a tour step, on a laptop and a phone screen) are timed
+on the course graph from the request to drawn and interactive: the page's load event (its
+deferred script has run), and for a tour step the moment its framed map has drawn. Goal: under 1 s.
 """
 
 from __future__ import annotations
@@ -31,6 +35,11 @@ from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer  # noqa: E402
 
 VENDOR = ROOT / "web" / "static" / "vendor"
 PEER_TIMEOUT_MS = 120_000
+PAGES = [("start page", "/", False), ("tour step", "/tour/uddannelsesgang-1?step=4", True)]
+SCREENS = {"1366×768": {"width": 1366, "height": 768}, "390×844": {"width": 390, "height": 844}}
+# ms from the top page's navigation start to its framed map drawn (the frame has its own clock).
+FRAME_READY = """() => { const frame = document.getElementById('tour-map').contentWindow;
+    return frame.performance.timeOrigin + frame.mapReadyAt - performance.timeOrigin; }"""
 
 
 def server_for(size: str, cap: int, work: Path) -> RunningServer:
@@ -63,6 +72,38 @@ def browser_ms(browser: Any, url: str, runs: int) -> tuple[float, int]:
         drawn = page.evaluate("window.conceptgraphMap.nodes.length")
         page.close()
     return statistics.median(times), drawn
+
+
+def participant_ms(browser: Any, url: str, framed: bool, viewport: dict[str, int], runs: int) -> float:
+    """Median ms from navigation start to drawn and interactive (see the module docstring)."""
+    times = []
+    for _ in range(runs):
+        page = browser.new_page(viewport=viewport)
+        page.goto(url)
+        if framed:
+            page.frame_locator("#tour-map").locator("body[data-map-ready=true]").wait_for(timeout=60_000)
+            times.append(page.evaluate(FRAME_READY))
+        else:
+            page.wait_for_load_state("load")
+            times.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+        page.close()
+    return statistics.median(times)
+
+
+def participant_pages(browser: Any, work: Path, runs: int) -> list[tuple[str, str, float, float, float]]:
+    """(page, screen, server first ms, server repeat ms, browser ms) for each page and screen."""
+    server = server_for("course", 300, work / "pages")
+    rows = []
+    try:
+        for name, path, framed in PAGES:
+            first, repeat = server_ms(server.url + path, runs)
+            for screen, viewport in SCREENS.items():
+                drawn = participant_ms(browser, server.url + path, framed, viewport, runs)
+                rows.append((name, screen, first, repeat, drawn))
+                print(f"{name} {screen}: server {first:.0f} / {repeat:.0f} ms, drawn {drawn:.0f} ms", flush=True)
+    finally:
+        server.stop()
+    return rows
 
 
 def pyvis_html(url: str) -> str:
@@ -122,6 +163,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="course,1000,5000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=HERE / ".cache" / "map")
+    parser.add_argument("--pages-only", action="store_true", help="time only the start page and a tour step")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -129,7 +171,8 @@ def main() -> None:
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        for size in args.sizes.split(","):
+        pages = participant_pages(browser, args.work, args.runs)
+        for size in [] if args.pages_only else args.sizes.split(","):
             for label, cap in (("capped", 300), ("all", 1_000_000)):
                 server = server_for(size, cap, args.work / label)
                 try:
@@ -146,6 +189,15 @@ def main() -> None:
                     flush=True,
                 )
         browser.close()
+    print(
+        "\n| page (course graph) | screen | server: first (ms) | server: repeat (ms) "
+        "| browser: request → interactive (ms) |"
+    )
+    print("|---|---|---:|---:|---:|")
+    for name, screen, first, repeat, drawn in pages:
+        print(f"| {name} | {screen} | {first:.0f} | {repeat:.0f} | {drawn:.0f} |")
+    if args.pages_only:
+        return
     print(
         "\n| graph | view | nodes drawn | server: first /map (ms) | server: repeat (ms) "
         "| browser: request → drawn (ms) | pyvis default: load → stabilised (ms) |"

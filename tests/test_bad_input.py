@@ -115,7 +115,73 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "old", "new", "line_offset", "message"), CASES)
+# Guided tours are checked like everything else: every name a step's view gives exists.
+TOUR_CASES = [
+    pytest.param(
+        "tours.yaml",
+        "view: {focus: institutionens-former, depth: 1}",
+        "view: {focus: institutionens-form, depth: 1}",
+        0,
+        "'focus' of step 'institutionens-former' in tour 'uddannelsesgang-1' refers to unknown resource "
+        "'institutionens-form' — did you mean 'institutionens-former'?",
+        id="tour-unknown-focus",
+    ),
+    pytest.param(
+        "tours.yaml",
+        "view: {text: tekst-3-aakerstroem}",
+        "view: {path: tekst-3-aakerstroem}",
+        0,
+        "'path' of step 'aakerstroem' in tour 'uddannelsesgang-1' expects a ReflectionQuestion, "
+        "but 'tekst-3-aakerstroem' is a Text",
+        id="tour-path-not-a-question",
+    ),
+    pytest.param(
+        "tours.yaml",
+        "view: {focus: innovation, depth: 1}",
+        "view: {focus: innovation, dept: 1}",
+        0,
+        "unknown key 'dept' in the view of step 'hvad-er-innovation' of tour 'uddannelsesgang-1' "
+        "— did you mean 'depth'?",
+        id="tour-unknown-view-key",
+    ),
+    pytest.param(
+        "tours.yaml",
+        "view: {focus: innovation, depth: 1}",
+        "view: {focus: innovation, depth: 9}",
+        0,
+        "'depth' of step 'hvad-er-innovation' of tour 'uddannelsesgang-1' expects a whole number from 0 to 5, got 9",
+        id="tour-bad-depth",
+    ),
+    pytest.param(
+        "tours.yaml",
+        "types: [Barrier, Driver]",
+        "types: [Barrier, Drivers]",
+        0,
+        "'types' of step 'barrierer-og-drivkraefter' of tour 'uddannelsesgang-1' names unknown type 'Drivers' "
+        "— did you mean 'Driver'?",
+        id="tour-unknown-type",
+    ),
+    pytest.param(
+        "tours.yaml",
+        "      - id: syv-principper\n",
+        "      - id: bason\n",
+        0,
+        "duplicate step id 'bason' in tour 'uddannelsesgang-1': already used at line",
+        id="tour-duplicate-step",
+    ),
+    pytest.param(
+        "tours.yaml",
+        "    session: uddannelsesgang-1\n",
+        "    session: uddannelsesgang-2\n",
+        0,
+        "session in tour 'uddannelsesgang-1' refers to unknown resource 'uddannelsesgang-2' "
+        "— did you mean 'uddannelsesgang-1'?",
+        id="tour-unknown-session",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "line_offset", "message"), CASES + TOUR_CASES)
 def test_bad_input_is_located_and_explained(
     data_copy: Path, name: str, old: str, new: str, line_offset: int, message: str
 ) -> None:
@@ -175,4 +241,24 @@ def test_shacl_violations_point_at_the_resource(data_copy: Path, runner: CliRunn
 def test_good_data_validates(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate", "--data", str(default_data_dir())])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 183 resources in 10 files")
+    assert result.output.startswith("OK: 183 resources in 11 files")
+
+
+def test_a_step_without_text_is_reported_at_the_step(data_copy: Path) -> None:
+    text = (data_copy / "tours.yaml").read_text(encoding="utf-8")
+    start = text.index("      - id: klar-til-jakob")
+    cut = text[start:].index("        text:")
+    (data_copy / "tours.yaml").write_text(text[: start + cut] + "\n", encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    with pytest.raises(DataError) as caught:
+        load_course(data_copy)
+    expected = f"data/tours.yaml:{line}:9: a step of tour 'uddannelsesgang-1' is missing the required key 'text'"
+    assert expected in [str(p) for p in caught.value.problems]
+
+
+def test_the_tours_depth_limit_is_the_maps() -> None:
+    from conceptgraph.course.tours import MAX_DEPTH, VIEW_KEYS
+    from conceptgraph.graph import views
+
+    assert MAX_DEPTH == views.MAX_DEPTH
+    assert set(VIEW_KEYS) == set(views.VIEW_PARAMETERS) - {"lang", "embed"}

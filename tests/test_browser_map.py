@@ -37,7 +37,7 @@ def test_map_loads_every_node_without_errors_or_outside_requests(page: Any, serv
 
 
 def test_search_select_focus_changes_the_url(page: Any, server: RunningServer) -> None:
-    open_map(page, f"{server.url}/")
+    open_map(page, f"{server.url}/map")
     page.fill("#search", "akerstrom")
     page.wait_for_selector("#search-suggestions a")
     suggestion = page.locator("#search-suggestions a").first
@@ -143,7 +143,9 @@ def test_questions_page_has_no_serious_accessibility_violations(browser: Any, se
 def test_done_when_walkthrough(page: Any, server: RunningServer) -> None:
     """From / a participant finds "Den potentielle organisation", sees the questions about it and
     why, follows one to Åkerstrøm's text, switches language and back, and shares the link."""
-    open_map(page, f"{server.url}/")
+    page.goto(f"{server.url}/")
+    page.click("#door-map")
+    page.wait_for_selector("body[data-map-ready=true]")
     page.fill("#search", "potentielle organisation")
     page.locator("#search-suggestions a", has_text="Den potentielle organisation").click()
     page.wait_for_selector("body[data-map-ready=true]")

@@ -27,7 +27,7 @@ def test_trig_round_trip_keeps_every_named_graph(course: Build) -> None:
     built = {g.identifier: g for g in course.dataset.graphs() if len(g)}
     read = {g.identifier: g for g in parsed.graphs() if len(g)}
     assert set(built) == set(read)
-    assert len(built) == 12  # ten data files, the vocabulary and the build description
+    assert len(built) == 13  # eleven data files (the tours' among them), the vocabulary and the build description
     for name, graph in built.items():
         assert isomorphic(graph, read[name]), name
 
@@ -62,7 +62,7 @@ def test_same_input_gives_the_same_bytes_across_processes(tmp_path: Path) -> Non
     for name in ("dataset.trig", "course.ttl", "build.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     info = json.loads((tmp_path / "a" / "build.json").read_text())
-    assert info["resources"] == 183 and len(info["files"]) == 10
+    assert info["resources"] == 183 and len(info["files"]) == 11
     assert b"2025-09-08T00:00:00" in (tmp_path / "a" / "dataset.trig").read_bytes()
 
 

@@ -92,21 +92,24 @@ def test_english_labels(server: RunningServer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "fragment"),
+    ("query", "status", "fragment", "danish"),
     [
-        ("depth=-1&focus=stoej", "depth"),
-        ("depth=999&focus=stoej", "depth"),
-        ("types=Nope", "unknown type Nope"),
-        ("focus=no-such-thing", "no resource 'no-such-thing'"),
-        ("path=stoej", "not a reflection question"),
+        ("depth=-1&focus=stoej", 400, "depth", "Parameteren depth"),
+        ("depth=999&focus=stoej", 400, "depth", "Parameteren depth"),
+        ("types=Nope", 400, "unknown type Nope", "Parameteren types"),
+        ("focus=no-such-thing", 404, "no resource 'no-such-thing'", "Der findes ikke noget med navnet"),
+        ("path=stoej", 400, "not a reflection question", "Parameteren path"),
     ],
 )
-def test_bad_parameters_get_a_message_not_a_500(server: RunningServer, query: str, fragment: str) -> None:
+def test_bad_parameters_get_a_message_not_a_500(
+    server: RunningServer, query: str, status: int, fragment: str, danish: str
+) -> None:
+    """Browsers read it in Danish (tests/test_http_start.py has the wording); programs in English."""
     page = fetch(f"{server.url}/map?{query}", headers=HTML)
-    assert page.status == 400 and page.headers["content-type"].startswith("text/html")
-    assert fragment in html.unescape(page.text)
+    assert page.status == status and page.headers["content-type"].startswith("text/html")
+    assert danish in html.unescape(page.text)
     api = fetch(f"{server.url}/map?{query}")
-    assert api.status == 400 and fragment in api.json()["error"]
+    assert api.status == status and fragment in api.json()["error"]
 
 
 def test_search_api_and_search_redirect(server: RunningServer) -> None:

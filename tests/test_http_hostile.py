@@ -51,19 +51,30 @@ def clean_error(reply: Reply, status: int) -> str:
     return str(data["error"])
 
 
-# 1. The front door redirects with the map's own parameters only.
+# 1. The front door is the start page; with map parameters it redirects with those only.
 
 
 @pytest.mark.parametrize(
     "query",
-    ["endpoint=x", "_external=1&_scheme=https", "_method=POST", "values=1", "focus=stoej&endpoint=x"],
+    [
+        "focus=stoej&endpoint=x",
+        "focus=stoej&_external=1&_scheme=https",
+        "focus=stoej&_method=POST",
+        "focus=stoej&values=1",
+    ],
 )
 def test_the_front_door_passes_on_only_view_parameters(server: RunningServer, query: str) -> None:
     reply = exchange(server, f"/?{query}", {"Host": EVIL})
     assert reply.status == 302, reply.body[:300]
     location = urlsplit(reply.headers["location"])
     assert location.netloc in ("", f"127.0.0.1:{server.port}") and location.path == "/map"
-    assert location.query == ("focus=stoej" if "focus" in query else "")
+    assert location.query == "focus=stoej"
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_external=1&_scheme=https", "_method=POST", "values=1"])
+def test_the_front_door_without_map_parameters_is_the_start_page(server: RunningServer, query: str) -> None:
+    reply = exchange(server, f"/?{query}", {"Host": EVIL, "Accept": "text/html"})
+    assert reply.status == 200 and EVIL not in reply.text
 
 
 def test_the_front_door_keeps_every_view_parameter(server: RunningServer) -> None:

@@ -77,3 +77,21 @@ def test_shacl_rejects_a_hand_broken_graph(course: Build, breaker, slug: str, me
     breaker(graph)
     problems = shacl_problems(graph)
     assert any(focus == node(slug) and message in text for focus, text in problems), problems
+
+
+def test_shacl_holds_tours_to_their_shape(course: Build) -> None:
+    """A tour step without its Danish text, or with a view that is not a /map URL, is refused."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from conceptgraph.course.shacl import shacl_problems
+    from conceptgraph.vocab import CG, DEFAULT_BASE
+
+    graph = course.merged()
+    step = URIRef(f"{DEFAULT_BASE}tour/uddannelsesgang-1/aakerstroem")
+    assert (step, CG.mapView, None) in graph
+    graph.remove((step, DCTERMS.description, None))
+    graph.set((step, CG.mapView, Literal("https://elsewhere.example/")))
+    messages = [m for focus, m in shacl_problems(graph) if focus == step]
+    assert any("Danish dcterms:description" in m for m in messages), messages
+    assert any("cg:mapView" in m for m in messages), messages

@@ -21,6 +21,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "back": {"da": "Til kortet", "en": "To the map"},
     "did_you_mean": {"da": "Mente du:", "en": "Did you mean:"},
     "nav_map": {"da": "Kort", "en": "Map"},
+    "nav_tour": {"da": "Gennemgang", "en": "Guided tour"},
     "nav_questions": {"da": "Refleksionsspørgsmål", "en": "Reflection questions"},
     "map_title": {"da": "Begrebskort", "en": "Concept map"},
     "search": {"da": "Søg i kurset", "en": "Search the course"},
@@ -139,6 +140,86 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Du er ikke logget ind. Log ind for at se eller slette dine data.",
         "en": "You are not signed in. Sign in to see or delete your data.",
     },
+    # ------------------------------------------------ error pages: what a mistyped link tells a participant
+    "not_found_name": {
+        "da": "Der findes ikke noget med navnet '{name}' i kurset.",
+        "en": "There is nothing named '{name}' in the course.",
+    },
+    "not_found_param": {
+        "da": "Der findes ikke noget med navnet '{name}' i kurset. Navnet stod i adressens parameter {param}.",
+        "en": "There is nothing named '{name}' in the course. The name was in the address's parameter {param}.",
+    },
+    "no_match": {
+        "da": "Intet i kurset passer til søgningen '{name}'.",
+        "en": "Nothing in the course matches the search '{name}'.",
+    },
+    "bad_depth": {
+        "da": "Parameteren depth skal være et helt tal fra 0 til {max}; adressen giver '{value}'.",
+        "en": "The parameter depth must be a whole number from 0 to {max}; the address gives '{value}'.",
+    },
+    "bad_types": {
+        "da": "Parameteren types kender ikke typen {value}. Kendte typer er: {known}.",
+        "en": "The parameter types does not know the type {value}. The known types are: {known}.",
+    },
+    "bad_path": {
+        "da": "Parameteren path skal være navnet på et refleksionsspørgsmål, men '{value}' er ikke et spørgsmål.",
+        "en": "The parameter path must name a reflection question, but '{value}' is not a question.",
+    },
+    "bad_pair": {
+        "da": "Parametrene from og to hører sammen: angiv begge to, ikke kun den ene.",
+        "en": "The parameters from and to go together: give both, not just one.",
+    },
+    "unknown_format": {
+        "da": "Der findes ikke noget eksportformat med navnet '{name}'. Formaterne er: {formats}.",
+        "en": "There is no export format named '{name}'. The formats are: {formats}.",
+    },
+    "unknown_tour": {
+        "da": "Der findes ingen gennemgang med navnet '{name}' i kurset.",
+        "en": "There is no guided tour named '{name}' in the course.",
+    },
+    "bad_step": {
+        "da": "Parameteren step skal være et trinnummer fra 1 til {last}; adressen giver '{value}'.",
+        "en": "The parameter step must be a step number from 1 to {last}; the address gives '{value}'.",
+    },
+    "no_page": {
+        "da": "Der findes ingen side på adressen {path}.",
+        "en": "There is no page at the address {path}.",
+    },
+    "to_start": {"da": "Til forsiden", "en": "To the start page"},
+    # ------------------------------------------------ the start page
+    "start_intro": {
+        "da": "Her kan du se kursets tekster, begreber og refleksionsspørgsmål som et kort og følge, hvordan spørgsmålene bygger på teorien.",
+        "en": "Here you can see the course's texts, concepts and reflection questions as a map and follow how the questions build on the theory.",
+    },
+    "session_with": {"da": "med", "en": "with"},
+    "guest": {"da": "Gæst", "en": "Guest"},
+    "date": {"da": "Dato", "en": "Date"},
+    "explore_map": {"da": "Udforsk kortet", "en": "Explore the map"},
+    "follow_tour": {"da": "Følg dagens gennemgang", "en": "Follow the day's walkthrough"},
+    "todays_questions": {"da": "Dagens refleksionsspørgsmål", "en": "The day's reflection questions"},
+    "the_texts": {"da": "Teksterne", "en": "The texts"},
+    "the_themes": {"da": "Temaerne", "en": "The themes"},
+    "text_number": {"da": "Tekst {n}", "en": "Text {n}"},
+    "see_on_map": {"da": "Se på kortet", "en": "See on the map"},
+    "months": {
+        "da": "januar februar marts april maj juni juli august september oktober november december",
+        "en": "January February March April May June July August September October November December",
+    },
+    # ------------------------------------------------ guided tours
+    "tour": {"da": "Gennemgang", "en": "Guided tour"},
+    "step_of": {"da": "Trin {n} af {total}", "en": "Step {n} of {total}"},
+    "previous": {"da": "Forrige", "en": "Previous"},
+    "next": {"da": "Næste", "en": "Next"},
+    "tour_keys": {
+        "da": "Piletasterne ← og → går til forrige og næste trin.",
+        "en": "The arrow keys ← and → go to the previous and next step.",
+    },
+    "open_step_map": {"da": "Åbn trinnets kort i fuld størrelse", "en": "Open this step's map full size"},
+    "print_tour": {"da": "Hele gennemgangen til print", "en": "The whole tour for printing"},
+    "tour_steps": {"da": "Trinene", "en": "The steps"},
+    "step_map": {"da": "Kortet til trinnet", "en": "The map for this step"},
+    "back_to_tour": {"da": "Tilbage til gennemgangen", "en": "Back to the tour"},
+    "slide": {"da": "Dias", "en": "Slide"},
 }
 
 

@@ -31,6 +31,12 @@ def resource_iri(base: str, slug: str) -> URIRef:
     return URIRef(f"{base}id/{slug}")
 
 
+def tour_iri(base: str, tour: str, step: str | None = None) -> URIRef:
+    """The IRI of a guided tour (`/tour/<slug>` is its page) or of one of its steps. Outside `id/`,
+    so tours are not drawn on the map they walk through."""
+    return URIRef(f"{base}tour/{tour}" + (f"/{step}" if step else ""))
+
+
 def graph_iri(base: str, name: str) -> URIRef:
     """The IRI of the named graph built from one data file (or `vocab`, `build`)."""
     return URIRef(f"{base}graph/{name}")

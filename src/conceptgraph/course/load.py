@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from conceptgraph.course.model import Course, Resource, SourceFile
+from conceptgraph.course.model import Course, Resource, SourceFile, Tour
 from conceptgraph.course.read import LocatedDict, LocatedList, Pos, read_yaml
 from conceptgraph.course.schema import (
     EXPECTED,
@@ -23,6 +23,7 @@ from conceptgraph.course.schema import (
     SECTION_KEYS,
     SLUG,
 )
+from conceptgraph.course.tours import check_tours, read_tours
 from conceptgraph.course.values import normalise, unknown_key
 from conceptgraph.errors import DataError, Problem
 from conceptgraph.ontology import class_names, is_a
@@ -49,6 +50,7 @@ def load_course(data_dir: Path) -> Course:
     out = _Collector()
     resources: list[Resource] = []
     sources: list[SourceFile] = []
+    tours: list[Tour] = []
     for path in files:
         label = _display_path(path)
         try:
@@ -58,13 +60,15 @@ def load_course(data_dir: Path) -> Course:
             continue
         source = SourceFile(label, path.stem, "", hashlib.sha256(path.read_bytes()).hexdigest())
         sources.append(_read_file(document, source, resources, out))
+        tours += _read_tours(document, source, out)
     by_id = _index(resources, out)
     for resource in resources:
         _check_references(resource, by_id, out)
     _check_ranks(resources, out)
+    out.problems.extend(check_tours(tours, by_id))
     if out.problems:
         raise DataError(out.problems)
-    return Course(by_id, sources)
+    return Course(by_id, sources, tours)
 
 
 def _display_path(path: Path) -> str:
@@ -93,13 +97,16 @@ def _read_file(document: Any, source: SourceFile, resources: list[Resource], out
     if not isinstance(document, LocatedDict):
         out.add(path, Pos(1, 1), "expected a mapping with 'sections:' at the top of the file")
         return source
-    _check_keys(document, FILE_KEYS, ("sections",), "the file", path, out)
+    required = () if "tours" in document else ("sections",)
+    _check_keys(document, FILE_KEYS, required, "the file", path, out)
     title = str(document["title"]) if isinstance(document.get("title"), str) else source.graph
     default_text = document.get("text")
     if default_text is not None and not (isinstance(default_text, str) and SLUG.match(default_text)):
         out.add(path, document.value_pos["text"], f"'text' expects {EXPECTED['ref']}, got {default_text!r}")
         default_text = None
     sections = document.get("sections")
+    if sections is None and "tours" in document:  # a file of tours only
+        return SourceFile(path, source.graph, title, source.sha256)
     if not isinstance(sections, LocatedList):
         if "sections" in document:
             out.add(path, document.value_pos["sections"], "'sections' expects a list of sections")
@@ -107,6 +114,15 @@ def _read_file(document: Any, source: SourceFile, resources: list[Resource], out
     for section, pos in zip(sections, sections.item_pos, strict=True):
         _read_section(section, pos, source, default_text, resources, out)
     return SourceFile(path, source.graph, title, source.sha256)
+
+
+def _read_tours(document: Any, source: SourceFile, out: _Collector) -> list[Tour]:
+    """The file's guided tours, if it has any (see course/tours.py)."""
+    if not isinstance(document, LocatedDict) or "tours" not in document:
+        return []
+    found, problems = read_tours(document["tours"], document.value_pos["tours"], source.path, source.graph)
+    out.problems.extend(problems)
+    return found
 
 
 def _read_section(

@@ -37,11 +37,38 @@ class SourceFile:
 
 
 @dataclass
+class TourStep:
+    """One step of a guided tour: a map view (its URL parameters, in normal form) and what to say."""
+
+    id: str
+    pos: Pos
+    title: dict[str, str]
+    text: dict[str, str]
+    section: str | None
+    view: dict[str, str]
+    refs: list[tuple[str, str, Pos]] = field(default_factory=list)  # (parameter, slug, where)
+
+
+@dataclass
+class Tour:
+    """A guided tour through the course, step by step, as a facilitator wrote it."""
+
+    id: str
+    path: str
+    pos: Pos
+    graph: str
+    label: dict[str, str]
+    session: tuple[str, Pos] | None
+    steps: list[TourStep]
+
+
+@dataclass
 class Course:
-    """Everything the data files say, keyed by resource id."""
+    """Everything the data files say, keyed by resource id; the guided tours in file order."""
 
     resources: dict[str, Resource]
     files: list[SourceFile]
+    tours: list[Tour] = field(default_factory=list)
 
     @property
     def version(self) -> str:

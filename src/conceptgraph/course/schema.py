@@ -74,7 +74,7 @@ CROSS_RELATIONS: dict[str, URIRef] = {
 
 RESOURCE_KEYS = ("id", "type", *FIELDS)
 REQUIRED_RESOURCE_KEYS = ("id", "type", "label")
-FILE_KEYS = ("title", "text", "sections")
+FILE_KEYS = ("title", "text", "sections", "tours")
 SECTION_KEYS = ("heading", "list", "resources")
 ADDRESS_KEYS = ("to", "why")
 CROSS_LINK_KEYS = ("to", "relation", "source_text")

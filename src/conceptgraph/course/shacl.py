@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 from conceptgraph.assets import ontology_file
 from conceptgraph.course.model import Course
 from conceptgraph.errors import DataError, Problem
-from conceptgraph.vocab import resource_iri
+from conceptgraph.vocab import resource_iri, tour_iri
 
 
 @cache
@@ -43,14 +43,17 @@ def shacl_problems(data: Graph) -> list[tuple[URIRef, str]]:
 
 def check_course(data: Graph, course: Course, base: str) -> None:
     """Raise DataError with every SHACL violation, each at the YAML line of its resource."""
-    located = {resource_iri(base, r.id): r for r in course.resources.values()}
+    located = {resource_iri(base, r.id): (r.path, r.pos, r.id) for r in course.resources.values()}
+    for tour in course.tours:
+        located[tour_iri(base, tour.id)] = (tour.path, tour.pos, tour.id)
+        located.update({tour_iri(base, tour.id, s.id): (tour.path, s.pos, s.id) for s in tour.steps})
     problems = []
     for focus, message in shacl_problems(data):
-        resource = located.get(focus)
-        if resource is None:
+        found = located.get(focus)
+        if found is None:
             problems.append(Problem("(graph)", 0, 0, f"{focus}: {message}"))
         else:
-            pos = resource.pos
-            problems.append(Problem(resource.path, pos.line, pos.column, f"'{resource.id}': {message}"))
+            path, pos, rid = found
+            problems.append(Problem(path, pos.line, pos.column, f"'{rid}': {message}"))
     if problems:
         raise DataError(problems)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from conceptgraph import __version__
-from conceptgraph.course.model import Course, Resource
+from conceptgraph.course.model import Course, Resource, Tour
 from conceptgraph.course.schema import CROSS_RELATIONS, FIELDS
 from conceptgraph.ontology import superclasses, vocabulary
-from conceptgraph.vocab import CG, PREFIXES, SCHEMA, graph_iri, resource_iri
+from conceptgraph.vocab import CG, PREFIXES, SCHEMA, graph_iri, resource_iri, tour_iri
 
 
 def build_time() -> datetime:
@@ -51,6 +52,8 @@ def course_dataset(course: Course, base: str, *, built: datetime | None = None) 
             graphs[resource.graph].add(
                 (resource_iri(base, resource.id), CG.precedes, resource_iri(base, following[resource.id]))
             )
+    for tour in course.tours:
+        _emit_tour(graphs[tour.graph], tour, base)
     _describe_build(dataset.graph(graph_iri(base, "build")), course, base, built or build_time())
     return dataset
 
@@ -126,6 +129,36 @@ def _cross_link(g: Graph, subject: URIRef, sid: str, link: dict[str, Any], base:
     g.add((statement, RDF.predicate, predicate))
     g.add((statement, RDF.object, target))
     g.add((statement, CG.sourceText, Literal(link["source_text"], lang="da")))
+
+
+def _emit_tour(g: Graph, tour: Tour, base: str) -> None:
+    """A tour as an ordered list of steps (cg:inList, cg:rank, cg:precedes like every list), each
+    step with its title, text, slide heading, map view URL and the resources that view names."""
+    node = tour_iri(base, tour.id)
+    for cls in superclasses("Tour"):
+        g.add((node, RDF.type, cls))
+    for lang, text in tour.label.items():
+        g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+    if tour.session:
+        g.add((node, CG.partOfSession, resource_iri(base, tour.session[0])))
+    previous = None
+    for rank, step in enumerate(tour.steps, start=1):
+        item = tour_iri(base, tour.id, step.id)
+        g.add((item, RDF.type, CG.TourStep))
+        g.add((item, CG.inList, node))
+        g.add((item, CG.rank, Literal(rank, datatype=XSD.integer)))
+        g.add((item, CG.mapView, Literal("/map?" + urlencode(step.view) if step.view else "/map")))
+        for lang, text in step.title.items():
+            g.add((item, SKOS.prefLabel, Literal(text, lang=lang)))
+        for lang, text in step.text.items():
+            g.add((item, DCTERMS.description, Literal(text, lang=lang)))
+        if step.section:
+            g.add((item, CG.sourceSection, Literal(step.section, lang="da")))
+        for _, slug, _ in step.refs:
+            g.add((item, DCTERMS.subject, resource_iri(base, slug)))
+        if previous is not None:
+            g.add((previous, CG.precedes, item))
+        previous = item
 
 
 def _describe_build(g: Graph, course: Course, base: str, built: datetime) -> None:

@@ -33,11 +33,26 @@ VIEW_PARAMETERS = ("focus", "depth", "types", "text", "theme", "path", "from", "
 
 
 class ViewError(ConceptGraphError):
-    """A view parameter is invalid; `param` names it."""
+    """A view parameter is invalid; `param` names it.
 
-    def __init__(self, param: str, message: str) -> None:
+    `text` and `values` name the participant's wording of the message in texts.py; `unknown` is
+    the name that matched nothing in the course (a 404 with nearest matches, not a 400).
+    """
+
+    def __init__(
+        self,
+        param: str,
+        message: str,
+        *,
+        text: str | None = None,
+        values: dict[str, str] | None = None,
+        unknown: str | None = None,
+    ) -> None:
         super().__init__(f"{param}: {message}")
         self.param = param
+        self.text = text
+        self.values = {"param": param, **(values or {})}
+        self.unknown = unknown
 
 
 @dataclass(frozen=True)
@@ -112,7 +127,8 @@ def parse_view(args: Mapping[str, str], projection: Projection) -> ViewParams:
             return None
         if value not in graph:
             hints = ", ".join(s for s, _ in search(projection, value, limit=3))
-            raise ViewError(name, f"no resource '{value}'" + (f"; did you mean: {hints}" if hints else ""))
+            message = f"no resource '{value}'" + (f"; did you mean: {hints}" if hints else "")
+            raise ViewError(name, message, text="not_found_param", values={"name": value}, unknown=value)
         return value
 
     params = ViewParams(
@@ -128,9 +144,11 @@ def parse_view(args: Mapping[str, str], projection: Projection) -> ViewParams:
         embed=args.get("embed") in ("1", "true"),
     )
     if params.path and graph.nodes[params.path]["cls"] != "ReflectionQuestion":
-        raise ViewError("path", f"'{params.path}' is not a reflection question; path= takes a question's slug")
+        message = f"'{params.path}' is not a reflection question; path= takes a question's slug"
+        raise ViewError("path", message, text="bad_path", values={"value": params.path})
     if bool(params.source) != bool(params.target):
-        raise ViewError("from" if params.target else "to", "from= and to= go together: give both slugs")
+        missing = "from" if params.target else "to"
+        raise ViewError(missing, "from= and to= go together: give both slugs", text="bad_pair")
     return params
 
 
@@ -138,7 +156,8 @@ def _depth(value: str | None) -> int:
     if value is None or value == "":
         return 1
     if not value.isdigit() or not 0 <= int(value) <= MAX_DEPTH:
-        raise ViewError("depth", f"'{value}' is not a whole number from 0 to {MAX_DEPTH}")
+        message = f"'{value}' is not a whole number from 0 to {MAX_DEPTH}"
+        raise ViewError("depth", message, text="bad_depth", values={"value": value, "max": str(MAX_DEPTH)})
     return int(value)
 
 
@@ -148,7 +167,9 @@ def _types(value: str | None) -> tuple[str, ...]:
     names = tuple(sorted({v.strip() for v in value.split(",") if v.strip()}))
     unknown = [n for n in names if n not in class_names()]
     if unknown:
-        raise ViewError("types", f"unknown type {', '.join(unknown)}; known: {', '.join(class_names())}")
+        known = ", ".join(class_names())
+        message = f"unknown type {', '.join(unknown)}; known: {known}"
+        raise ViewError("types", message, text="bad_types", values={"value": ", ".join(unknown), "known": known})
     return names
 
 

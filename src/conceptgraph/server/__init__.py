@@ -12,7 +12,19 @@ from flask import Flask
 
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
-from conceptgraph.server import annotation_view, explore, export_view, http, my_data, pages, people, sparql_view, system
+from conceptgraph.server import (
+    annotation_view,
+    explore,
+    export_view,
+    http,
+    my_data,
+    pages,
+    people,
+    sparql_view,
+    start,
+    system,
+    tours,
+)
 from conceptgraph.server.limits import BodySlots, ClientSlots, HeaderLimit, Outbox
 from conceptgraph.server.protocol import ProtocolLayer
 from conceptgraph.server.service import CourseService
@@ -41,6 +53,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(system.bp)
     app.register_blueprint(annotation_view.bp)
     app.register_blueprint(my_data.bp)
+    app.register_blueprint(start.bp)
+    app.register_blueprint(tours.bp)
     # Outermost: oversized headers are refused before the protocol layer or Flask parses them, and
     # a body is read only while its client address holds few others.
     protocol = ProtocolLayer(app.wsgi_app, service, max_body, outbox)

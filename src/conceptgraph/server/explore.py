@@ -12,12 +12,14 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from conceptgraph.graph.describe import address_order, details, label, neighbour_summary, text_of
+from conceptgraph.graph.describe import details, label, neighbour_summary, text_of
+from conceptgraph.graph.listing import question_sets
 from conceptgraph.graph.projection import Projection
 from conceptgraph.graph.render import class_name, legend, network_data
 from conceptgraph.graph.views import View, ViewError, ViewParams, parse_view, search, select, view_arguments
-from conceptgraph.server.http import CSP, ApiError
+from conceptgraph.server.http import CSP
 from conceptgraph.server.i18n import language
+from conceptgraph.server.mistakes import no_match, view_mistake
 from conceptgraph.vocab import sparql_prologue
 
 bp = Blueprint("explore", __name__)
@@ -73,7 +75,7 @@ def map_view() -> Response | Any:
     try:
         params = parse_view(args, projection)
     except ViewError as exc:
-        raise ApiError(400, str(exc)) from None
+        raise view_mistake(projection, exc, args) from None
     service = current_app.extensions["conceptgraph"]
     view, data = service.memo(("map", params), lambda: _map_data(projection, params, service.settings))
     lang = params.lang
@@ -114,7 +116,7 @@ def _search_redirect(projection: Projection, query: str, args: dict[str, str]) -
     """To the best match, keeping the view's parameters (only those: see `view_arguments`)."""
     found = search(projection, query, limit=1)
     if not found:
-        raise ApiError(404, f"nothing in the course matches '{query}'")
+        raise no_match(projection, query)
     target: dict[str, Any] = {"depth": "1", **args, "focus": found[0][0]}
     return redirect(url_for("explore.map_view", **target))
 
@@ -203,38 +205,9 @@ def api_search() -> Response:
 @bp.route("/questions")
 def questions() -> Response:
     """Every reflection question in course order with the theory it addresses and why."""
-    projection = _projection()
-    graph = projection.graph
     lang = language()
-    sets = sorted(
-        (s for s, a in graph.nodes(data=True) if a["cls"] == "QuestionSet"),
-        key=lambda s: graph.nodes[s].get("rank", 0),
-    )
-    listing = []
-    for question_set in sets:
-        members = sorted(
-            (u for u, _, k in graph.in_edges(question_set, keys=True) if k == "cg:inList"),
-            key=lambda s: graph.nodes[s].get("rank", 0),
-        )
-        items = []
-        for question in members:
-            targets = [v for _, v, k in graph.out_edges(question, keys=True) if k == "cg:addresses"]
-            links = [
-                {
-                    "slug": target,
-                    "label": label(projection, target, lang),
-                    "kind": class_name(graph.nodes[target]["cls"], lang),
-                    "rationale": text_of(graph.edges[question, target, "cg:addresses"].get("rationale") or {}, lang),
-                }
-                for target in sorted(targets, key=lambda t: address_order(projection, t, lang))
-            ]
-            items.append(
-                {
-                    "slug": question,
-                    "label": label(projection, question, lang),
-                    "links": links,
-                    "path_url": "/map?" + urlencode({"path": question, **({"lang": "en"} if lang == "en" else {})}),
-                }
-            )
-        listing.append({"slug": question_set, "label": label(projection, question_set, lang), "questions": items})
+    listing = question_sets(_projection(), lang)
+    for question_set in listing:
+        for item in question_set["questions"]:
+            item["path_url"] = "/map?" + urlencode({"path": item["slug"], **_lang_arg(lang)})
     return Response(render_template("explore/questions.html", sets=listing), mimetype="text/html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
 
@@ -14,6 +15,7 @@ from conceptgraph.export.context import Limits
 from conceptgraph.export.snapshots import MANIFEST, check_name, listing
 from conceptgraph.graph.views import ViewError, ViewParams, parse_view, view_arguments
 from conceptgraph.server.http import ApiError
+from conceptgraph.server.mistakes import unknown_name, view_mistake
 
 if TYPE_CHECKING:
     from conceptgraph.server.service import CourseService
@@ -30,15 +32,20 @@ def download(fmt: str) -> Response:
     short), pictures by Graphviz's time limit (503).
     """
     service = current_app.extensions["conceptgraph"]
+    args = view_arguments(request.args)
     if fmt not in FORMATS:
-        raise ApiError(404, f"unknown export format '{fmt}'; the formats are: {', '.join(FORMATS)}")
+        message = f"unknown export format '{fmt}'; the formats are: {', '.join(FORMATS)}"
+        known = {name: [name] for name in FORMATS}
+        raise unknown_name(message, "unknown_format", fmt, known, lambda f: f"/export/{f}?{urlencode(args)}")
     try:
-        params = parse_view(view_arguments(request.args), service.projection)
+        params = parse_view(args, service.projection)
         content, truncated = service.memo(("export", fmt, params), lambda: _export(service, params, fmt))
     except DrawTimeout as exc:
         seconds = f"{exc.seconds:g}"
         raise ApiError(503, str(exc), {"Retry-After": "60"}, text="draw_timeout", values={"seconds": seconds}) from None
-    except (ViewError, ExportError) as exc:
+    except ViewError as exc:
+        raise view_mistake(service.projection, exc, args, path=f"/export/{fmt}") from None
+    except ExportError as exc:
         raise ApiError(400, str(exc)) from None
     _, extension, media_type = FORMATS[fmt]
     name = "-".join(["conceptgraph", *(v for _, v in sorted(params.query_args().items()))])

@@ -36,7 +36,8 @@ class ApiError(Exception):
     """An error answered with `status` and a message a person can act on.
 
     `text` names the message in texts.py (formatted with `values`), for browsers' error pages in
-    Danish or English; programs get `message`.
+    Danish or English; programs get `message`. `suggestions` are links the page offers instead
+    ("Mente du: …"), each a mapping with `href` and `label`.
     """
 
     def __init__(
@@ -47,6 +48,7 @@ class ApiError(Exception):
         *,
         text: str | None = None,
         values: dict[str, Any] | None = None,
+        suggestions: list[dict[str, str]] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -54,6 +56,7 @@ class ApiError(Exception):
         self.headers = headers or {}
         self.text = text
         self.values = values or {}
+        self.suggestions = suggestions or []
 
 
 def prefers_html(accept: MIMEAccept) -> bool:
@@ -102,6 +105,8 @@ def page_message(exc: Exception, message: str, lang: str) -> str:
         return translate("store_failed", lang)
     if isinstance(exc, StoreTimeout):
         return translate("store_slow", lang)
+    if isinstance(exc, HTTPException) and exc.code == 404:
+        return translate("no_page", lang).format(path=request.path)
     return message
 
 
@@ -125,7 +130,9 @@ def _on_error(exc: Exception) -> Response:
     status, message, headers = describe_error(exc, request.method)
     if not prefers_html(request.accept_mimetypes):
         return Response(error_body(status, message), status=status, mimetype="application/json", headers=headers)
-    body = render_template("error.html", status=status, message=page_message(exc, message, language()))
+    suggestions = exc.suggestions if isinstance(exc, ApiError) else []
+    message = page_message(exc, message, language())
+    body = render_template("error.html", status=status, message=message, suggestions=suggestions)
     return Response(body, status=status, mimetype="text/html", headers=headers)
 
 

@@ -14,9 +14,10 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from conceptgraph.graph.describe import details, links
 from conceptgraph.graph.render import legend, network_data
-from conceptgraph.graph.views import parse_view, search, select
-from conceptgraph.server.http import ApiError, explicit_quality
+from conceptgraph.graph.views import parse_view, select
+from conceptgraph.server.http import explicit_quality
 from conceptgraph.server.i18n import language
+from conceptgraph.server.mistakes import unknown_resource
 from conceptgraph.sparql.formats import GRAPH_TYPES, content_type
 from conceptgraph.store.interface import bounded, serialised
 
@@ -43,11 +44,7 @@ def resource(slug: str) -> Response:
             break
     projection = service.projection
     if slug not in projection.graph:
-        hints = search(projection, slug.replace("-", " "), limit=5)
-        raise ApiError(
-            404,
-            f"no resource '{slug}' in the course" + (f"; perhaps: {', '.join(s for s, _ in hints)}" if hints else ""),
-        )
+        raise unknown_resource(projection, slug)
     media_type = media_type or _negotiate()
     if media_type is not None:
         body, truncated = _describe(service, slug, media_type)

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
-from flask.typing import ResponseReturnValue
+from flask import Blueprint, Response, current_app, jsonify
 
 from conceptgraph import __version__
-from conceptgraph.graph.views import view_arguments
 from conceptgraph.server.openapi import openapi_document
 
 bp = Blueprint("system", __name__)
-
-
-@bp.route("/")
-def home() -> ResponseReturnValue:
-    """The front door is the concept map, with the view parameters the link carried (only those)."""
-    return redirect(url_for("explore.map_view", **cast(dict[str, Any], view_arguments(request.args))))
 
 
 @bp.route("/healthz")
