@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conceptgraph.reflection_texts import REFLECTION_TEXTS
+
 LANGUAGES = ("da", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -108,6 +110,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "(a focus with distance 1, a theme, a filter) or a format that is not a picture.",
     },
 }
+
+TEXTS.update(REFLECTION_TEXTS)
 
 
 def translate(key: str, lang: str) -> str:

@@ -12,7 +12,20 @@ from flask import Flask
 
 from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
-from conceptgraph.server import explore, export_view, http, pages, people, sparql_view, system
+from conceptgraph.server import (
+    cohort_view,
+    explore,
+    export_view,
+    http,
+    me,
+    pages,
+    people,
+    reflect,
+    reflections_shown,
+    signin,
+    sparql_view,
+    system,
+)
 from conceptgraph.server.limits import BodySlots, ClientSlots, HeaderLimit, Outbox
 from conceptgraph.server.protocol import ProtocolLayer
 from conceptgraph.server.service import CourseService
@@ -39,6 +52,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(export_view.bp)
     app.register_blueprint(system.bp)
+    app.register_blueprint(signin.bp)
+    app.register_blueprint(me.bp)
+    app.register_blueprint(reflect.bp)
+    app.register_blueprint(reflections_shown.bp)
+    app.register_blueprint(cohort_view.bp)
     # Outermost: oversized headers are refused before the protocol layer or Flask parses them, and
     # a body is read only while its client address holds few others.
     protocol = ProtocolLayer(app.wsgi_app, service, max_body, outbox)
