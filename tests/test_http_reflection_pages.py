@@ -97,6 +97,17 @@ def test_sign_in_says_the_same_for_every_wrong_part_then_limits_in_danish(site: 
     assert int(limited.headers["retry-after"]) > 0
 
 
+def test_signing_in_again_rotates_the_session(site: Site) -> None:
+    person = site.join("hold-b", "Rolf")
+    old = person.client.cookies["cg_session"]
+    answer = person.post("/signin", {"cohort": "hold-b", "name": "Rolf", "passphrase": PASSPHRASE})
+    assert answer.status_code == 303 and person.client.cookies["cg_session"] != old
+    assert person.get("/me", headers=JSON).status_code == 200
+    stolen = site.visitor()
+    stolen.cookies.set("cg_session", old, domain="127.0.0.1", path="/")
+    assert stolen.get("/me", headers=JSON).status_code == 401
+
+
 def test_sign_out_needs_the_token_and_ends_the_session(site: Site) -> None:
     person = site.join("hold-a", "Gry")
     assert person.post("/signout", {}, csrf=False).status_code == 403
