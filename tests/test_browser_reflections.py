@@ -65,6 +65,14 @@ def test_a_shared_reflection_reaches_the_cohort_and_its_facilitator(browser: Any
     mine = author.locator(f"#reflection-{reflection}")
     assert "delt med holdet" in mine.inner_text() and mine.locator("ul.links li").count() == 2
 
+    author.goto(f"{site.server.url}/map")
+    author.wait_for_selector("body[data-map-ready=true]")
+    author.check("#layer-my-reflections")
+    node = f"reflection:{reflection}"
+    assert author.evaluate(f"window.conceptgraphMap.nodes.get('{node}').title.textContent").endswith(HOSTILE)
+    linked = author.evaluate(f"window.conceptgraphMap.network.getConnectedNodes('{node}')")
+    assert set(linked) == {QUESTION, *LINKED}
+
     peer = join(browser, site, "Tobias")
     peer.goto(f"{site.server.url}/questions")
     shared = peer.locator(f"li#{QUESTION} #reflection-{reflection}")

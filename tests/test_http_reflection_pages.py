@@ -246,3 +246,26 @@ def test_the_facilitators_exports_markdown_and_csv_with_bom(site: Site) -> None:
     assert mine[0]["text"].startswith("'=1+1") and mine[0]["question"] == QUESTION
     named = facilitator.get("/cohort/hold-a/reflections.csv?names=1").content.decode("utf-8-sig")
     assert {row["author"] for row in csv.DictReader(io.StringIO(named)) if row["reflection"] == shared} == {"Pia"}
+
+
+def test_the_map_layer_is_for_signed_in_viewers_and_holds_only_what_they_may_see(site: Site) -> None:
+    author = site.join("hold-b", "Vera")
+    peer = site.join("hold-b", "Wilma")
+    stranger = site.join("hold-a", "Xenia")
+    private = write(author, "Kun mit.")
+    shared = write(author, f"Vores: {HOSTILE}", visibility="cohort")
+
+    def layer(person: Person) -> set[str]:
+        answer = person.get("/me/map-layer", headers=JSON)
+        assert answer.status_code == 200
+        return {node["id"] for node in answer.json()["nodes"]}
+
+    assert {f"reflection:{private}", f"reflection:{shared}"} <= layer(author)
+    assert f"reflection:{shared}" in layer(peer) and f"reflection:{private}" not in layer(peer)
+    assert not {f"reflection:{private}", f"reflection:{shared}"} & layer(stranger)
+    edges = [
+        e for e in author.get("/me/map-layer", headers=JSON).json()["edges"] if e["from"] == f"reflection:{shared}"
+    ]
+    assert {e["to"] for e in edges} == {QUESTION, *LINKED}
+    assert site.visitor().get("/me/map-layer", headers=JSON).status_code == 401
+    assert "my_reflections.js" not in site.visitor().get("/map").text and "my_reflections.js" in author.get("/map").text

@@ -17,6 +17,7 @@ from conceptgraph.server import (
     explore,
     export_view,
     http,
+    map_layer,
     me,
     pages,
     people,
@@ -57,6 +58,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reflect.bp)
     app.register_blueprint(reflections_shown.bp)
     app.register_blueprint(cohort_view.bp)
+    app.register_blueprint(map_layer.bp)
     # Outermost: oversized headers are refused before the protocol layer or Flask parses them, and
     # a body is read only while its client address holds few others.
     protocol = ProtocolLayer(app.wsgi_app, service, max_body, outbox)
