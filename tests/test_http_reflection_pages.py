@@ -52,7 +52,10 @@ def test_the_join_page_says_what_is_stored_and_signs_in_with_a_new_session(site:
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "planted-by-someone-else" not in cookie
     me = visitor.get("/me", headers=JSON).json()
     assert me["name"] == "Ane" and me["cohort"] == "hold-a" and me["role"] == "participant"
-    assert f'<meta name="csrf-token" content="{me["csrf_token"]}">' in visitor.get("/questions").text
+    questions = visitor.get("/questions")
+    assert f'<meta name="csrf-token" content="{me["csrf_token"]}">' in questions.text
+    assert questions.headers["cache-control"] == "private, no-store"
+    assert "csrf-token" not in site.visitor().get("/questions").text
     assert site.visitor().post(f"/join/{token}", data={**form, "name": "Bo"}).status_code == 404
 
 
@@ -131,6 +134,7 @@ def test_me_lists_my_reflections_by_question_and_what_i_have_not_answered(site: 
     assert f"/questions/{QUESTION}/reflect" in page.text.split("Spørgsmål, du ikke har besvaret endnu")[0]
     assert f"/questions/{QUESTION}/reflect" not in page.text.split("Spørgsmål, du ikke har besvaret endnu")[1]
     assert site.visitor().get("/me").headers["location"] == "/signin"
+    assert "Questions you have not answered yet" in person.get("/me?lang=en").text
 
 
 def test_the_form_offers_the_questions_own_links_and_warns_before_a_cpr_number(site: Site) -> None:
