@@ -222,6 +222,158 @@ TEXTS: dict[str, dict[str, str]] = {
     "slide": {"da": "Dias", "en": "Slide"},
 }
 
+# The people's pages (join, sign-in, /me, writing, the facilitator's page): a block of their own,
+# so those pages can grow without the rest of the table changing.
+REFLECTION_TEXTS: dict[str, dict[str, str]] = {
+    "nav_me": {"da": "Mine refleksioner", "en": "My reflections"},
+    "nav_signin": {"da": "Log ind", "en": "Sign in"},
+    "signout": {"da": "Log ud", "en": "Sign out"},
+    "join_title": {"da": "Velkommen til {cohort}", "en": "Welcome to {cohort}"},
+    "join_purpose": {
+        "da": "Her kan du skrive dine refleksioner over kursets spørgsmål og knytte dem til teorien. "
+        "Det, du skriver, er privat, indtil du selv vælger at dele det med dit hold. Underviserne på "
+        "holdet kan kun se det, du deler.",
+        "en": "Here you can write your reflections on the course's questions and link them to the theory. "
+        "What you write is private until you choose to share it with your cohort. The cohort's "
+        "facilitators see only what you share.",
+    },
+    "join_stored": {
+        "da": "Vi gemmer: det navn, du vælger (det behøver ikke være dit rigtige navn), en krypteret "
+        "udgave af din adgangsfrase, dine refleksioner med deres links og tidligere versioner, og hvornår "
+        "de er skrevet. Ingen e-mail, ingen andre oplysninger. Du kan til enhver tid hente alt eller "
+        "slette din konto og alt, du har skrevet. Når holdet er slut, sletter underviseren holdets data.",
+        "en": "We store: the name you choose (it need not be your real name), a hashed form of your "
+        "passphrase, your reflections with their links and earlier versions, and when they were written. "
+        "No e-mail, nothing else. At any time you can download everything or delete your account and "
+        "all you wrote. When the cohort ends, the facilitator deletes its data.",
+    },
+    "join_reset": {
+        "da": "Vælg en ny adgangsfrase til kontoen {name}.",
+        "en": "Choose a new passphrase for the account {name}.",
+    },
+    "join_role_facilitator": {
+        "da": "Du bliver underviser på holdet og kan se alt, deltagerne deler.",
+        "en": "You become a facilitator of the cohort and can see everything participants share.",
+    },
+    "join_button": {"da": "Opret og log ind", "en": "Create and sign in"},
+    "reset_button": {"da": "Gem ny adgangsfrase og log ind", "en": "Save the new passphrase and sign in"},
+    "join_invalid": {
+        "da": "Dette invitationslink virker ikke: det er ukendt, allerede brugt eller udløbet. Bed din "
+        "underviser om et nyt.",
+        "en": "This invitation link does not work: it is unknown, already used or expired. Ask your "
+        "facilitator for a new one.",
+    },
+    "display_name": {"da": "Visningsnavn", "en": "Display name"},
+    "passphrase": {"da": "Adgangsfrase (mindst 8 tegn)", "en": "Passphrase (at least 8 characters)"},
+    "passphrase_again": {"da": "Adgangsfrasen igen", "en": "The passphrase again"},
+    "invalid_name": {
+        "da": "Vælg et andet visningsnavn: det er optaget på holdet, tomt eller længere end 60 tegn.",
+        "en": "Choose another display name: it is taken in the cohort, empty or longer than 60 characters.",
+    },
+    "invalid_passphrase": {
+        "da": "Adgangsfrasen skal have mindst 8 tegn.",
+        "en": "The passphrase needs at least 8 characters.",
+    },
+    "passphrase_mismatch": {
+        "da": "De to adgangsfraser er ikke ens.",
+        "en": "The two passphrases differ.",
+    },
+    "signin_title": {"da": "Log ind", "en": "Sign in"},
+    "cohort": {"da": "Hold (kort navn fra invitationen)", "en": "Cohort (short name from the invitation)"},
+    "signin_button": {"da": "Log ind", "en": "Sign in"},
+    "signin_failed": {
+        "da": "Hold, navn eller adgangsfrase er forkert.",
+        "en": "Cohort, name or passphrase is wrong.",
+    },
+    "signin_limited": {
+        "da": "For mange forkerte forsøg. Prøv igen om {minutes} minut(ter).",
+        "en": "Too many wrong attempts. Try again in {minutes} minute(s).",
+    },
+    "signin_forgot": {
+        "da": "Glemt din adgangsfrase? Bed din underviser om et nyt invitationslink.",
+        "en": "Forgot your passphrase? Ask your facilitator for a new invitation link.",
+    },
+    "cohort_closed": {
+        "da": "Holdet er lukket: du kan læse, hente og slette, men ikke skrive.",
+        "en": "The cohort is closed: you can read, download and delete, but not write.",
+    },
+    "me_title": {"da": "Mine refleksioner", "en": "My reflections"},
+    "me_signed_in_as": {"da": "Logget ind som {name} på {cohort}", "en": "Signed in as {name} in {cohort}"},
+    "me_unanswered": {"da": "Spørgsmål, du ikke har besvaret endnu", "en": "Questions you have not answered yet"},
+    "me_none": {
+        "da": "Du har ikke skrevet nogen refleksioner endnu.",
+        "en": "You have not written any reflections yet.",
+    },
+    "me_export": {"da": "Hent alle mine data", "en": "Download all my data"},
+    "me_delete": {"da": "Slet min konto og alt, jeg har skrevet", "en": "Delete my account and all I wrote"},
+    "me_other": {"da": "Ikke knyttet til et spørgsmål", "en": "Not tied to a question"},
+    "cohort_page": {"da": "Holdets side for underviseren", "en": "The cohort's page for the facilitator"},
+    "reflect": {"da": "Skriv en refleksion", "en": "Write a reflection"},
+    "reflect_title": {"da": "Din refleksion", "en": "Your reflection"},
+    "reflect_text": {"da": "Din tekst", "en": "Your text"},
+    "reflect_language": {"da": "Sprog", "en": "Language"},
+    "reflect_links": {
+        "da": "Hvilken teori trækker du på? Vælg og skriv én sætning om hvorfor.",
+        "en": "Which theory do you draw on? Pick and write one sentence on why.",
+    },
+    "reflect_reason": {"da": "Hvorfor (én sætning)", "en": "Why (one sentence)"},
+    "reflect_course_reason": {"da": "Kurset siger", "en": "The course says"},
+    "visibility": {"da": "Hvem må se den?", "en": "Who may see it?"},
+    "visibility_private": {"da": "Kun mig (privat)", "en": "Only me (private)"},
+    "visibility_cohort": {"da": "Mit hold", "en": "My cohort"},
+    "shared_badge": {"da": "delt med holdet", "en": "shared with the cohort"},
+    "private_badge": {"da": "privat", "en": "private"},
+    "save": {"da": "Gem", "en": "Save"},
+    "save_anyway": {"da": "Gem alligevel", "en": "Save anyway"},
+    "edit": {"da": "Redigér", "en": "Edit"},
+    "delete": {"da": "Slet", "en": "Delete"},
+    "warn_cpr": {
+        "da": "Din tekst ser ud til at indeholde et CPR-nummer. Skriv aldrig CPR-numre eller andre "
+        "personoplysninger om borgere eller kolleger. Ret teksten, eller gem alligevel, hvis det ikke er et "
+        "CPR-nummer.",
+        "en": "Your text seems to hold a CPR number. Never write CPR numbers or other personal data about "
+        "citizens or colleagues. Edit the text, or save anyway if it is not a CPR number.",
+    },
+    "warn_phone": {
+        "da": "Din tekst ser ud til at indeholde et telefonnummer. Ret teksten, eller gem alligevel, hvis "
+        "det ikke er et telefonnummer.",
+        "en": "Your text seems to hold a phone number. Edit the text, or save anyway if it is not a phone number.",
+    },
+    "invalid_text": {"da": "Skriv en tekst (højst 20.000 tegn).", "en": "Write a text (at most 20,000 characters)."},
+    "invalid_links": {
+        "da": "Skriv en grund (én sætning) for hvert valgt link.",
+        "en": "Write a reason (one sentence) for each link you pick.",
+    },
+    "version_conflict": {
+        "da": "Refleksionen er ændret i mellemtiden (fx i et andet vindue). Genindlæs siden.",
+        "en": "The reflection was changed meanwhile (in another window, say). Reload the page.",
+    },
+    "reflections_here": {"da": "Refleksioner", "en": "Reflections"},
+    "reflections_count": {
+        "da": "{mine} af dine og {shared} delt af holdet",
+        "en": "{mine} of yours and {shared} shared by the cohort",
+    },
+    "yours": {"da": "din", "en": "yours"},
+    "draws_on": {"da": "Trækker på", "en": "Draws on"},
+    "facilitator_title": {"da": "Holdets refleksioner: {cohort}", "en": "The cohort's reflections: {cohort}"},
+    "facilitator_intro": {
+        "da": "Alt, deltagerne har delt med holdet, spørgsmål for spørgsmål. Navne vises kun, når du beder om det.",
+        "en": "Everything participants shared with the cohort, question by question. Names show only when you ask.",
+    },
+    "show_names": {"da": "Vis navne", "en": "Show names"},
+    "hide_names": {"da": "Skjul navne", "en": "Hide names"},
+    "projector": {"da": "Projektor-visning (uden navne)", "en": "Projector mode (no names)"},
+    "most_linked": {"da": "Det, holdet trækker mest på", "en": "What the cohort draws on most"},
+    "nobody_answered": {"da": "Spørgsmål, som ingen har delt svar på", "en": "Questions nobody shared an answer to"},
+    "export_markdown": {"da": "Handout (Markdown)", "en": "Handout (Markdown)"},
+    "export_csv": {"da": "Regneark (CSV)", "en": "Spreadsheet (CSV)"},
+    "shared_count": {"da": "{count} delte", "en": "{count} shared"},
+    "no_shared": {"da": "Ingen har delt noget endnu.", "en": "Nobody has shared anything yet."},
+    "other_targets": {"da": "Andet end spørgsmål", "en": "Other than questions"},
+    "times_linked": {"da": "{count} refleksion(er)", "en": "{count} reflection(s)"},
+}
+TEXTS.update(REFLECTION_TEXTS)
+
 
 def translate(key: str, lang: str) -> str:
     """The text for `key` in `lang`."""

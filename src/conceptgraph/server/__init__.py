@@ -14,12 +14,18 @@ from conceptgraph.assets import asset_dir
 from conceptgraph.config import load_settings
 from conceptgraph.server import (
     annotation_view,
+    cohort_view,
     explore,
     export_view,
     http,
+    map_layer,
+    me,
     my_data,
     pages,
     people,
+    reflect,
+    reflections_shown,
+    signin,
     sparql_view,
     start,
     system,
@@ -55,6 +61,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(my_data.bp)
     app.register_blueprint(start.bp)
     app.register_blueprint(tours.bp)
+    app.register_blueprint(signin.bp)
+    app.register_blueprint(me.bp)
+    app.register_blueprint(reflect.bp)
+    app.register_blueprint(reflections_shown.bp)
+    app.register_blueprint(cohort_view.bp)
+    app.register_blueprint(map_layer.bp)
     # Outermost: oversized headers are refused before the protocol layer or Flask parses them, and
     # a body is read only while its client address holds few others.
     protocol = ProtocolLayer(app.wsgi_app, service, max_body, outbox)

@@ -87,7 +87,7 @@
   const edges = new vis.DataSet(data.edges.map(function (e) { return Object.assign({}, e, { title: edgeTip(e) }); }));
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   // The map's parts, for the browser tests and for anyone scripting the page.
-  window.conceptgraphMap = { network: network, nodes: nodes, edges: edges, select: function (slug) { select(slug, true); openPanel(slug); } };
+  window.conceptgraphMap = { network: network, nodes: nodes, edges: edges, details: details, select: function (slug) { select(slug, true); openPanel(slug); } };
   network.once("afterDrawing", function () {
     document.body.dataset.mapReady = "true";
     window.mapReadyAt = performance.now();

@@ -1,0 +1,131 @@
+"""`/cohort/<slug>`: a facilitator's view of what the cohort shared, for the next session.
+
+Every shared reflection grouped by question (in course order, with the questions nobody
+answered), the resources participants linked most, and two exports: a Markdown handout and a CSV
+(UTF-8 with BOM, so Excel reads æøå; one row per reflection link). Names appear only with
+`?names=1`; `?projector=1` never shows them. Anyone but a facilitator of that cohort gets a 404.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from conceptgraph.reflections.reading import cohort_summary
+from conceptgraph.server import people
+from conceptgraph.server.course_refs import label_of, questions, slug_of
+from conceptgraph.server.i18n import language, translate
+
+bp = Blueprint("cohort_view", __name__)
+
+CSV_COLUMNS = [
+    "question",
+    "question_label",
+    "reflection",
+    "created",
+    "language",
+    "text",
+    "link",
+    "link_label",
+    "reason",
+]
+
+
+def _summary(slug: str) -> dict[str, Any]:
+    """The cohort's summary with labels, for its own facilitators only (404 for everyone else)."""
+    viewer = people.viewer()
+    session = people.current_session()
+    if viewer is None or session is None or not viewer.is_facilitator or session.account.cohort_slug != slug:
+        abort(404)
+    names = request.args.get("names") == "1" and request.args.get("projector") != "1"
+    summary = cohort_summary(people.database(), viewer, with_names=names)
+    lang = language()
+    by_target = {group["target"]: group["reflections"] for group in summary["targets"]}
+    course = questions(lang)
+    for entries in by_target.values():
+        for entry in entries:
+            entry["links"] = [
+                {**link, "slug": slug_of(link["resource"]), "label": label_of(link["resource"], lang)}
+                for link in entry["links"]
+            ]
+    known = {q["iri"] for q in course}
+    return {
+        "cohort": summary["cohort"],
+        "names": names,
+        "answered": [(q, by_target[q["iri"]]) for q in course if q["iri"] in by_target],
+        "unanswered": [q for q in course if q["iri"] not in by_target],
+        "other": [(label_of(t, lang), items) for t, items in by_target.items() if t not in known],
+        "resources": [
+            {"slug": slug_of(r["resource"]), "label": label_of(r["resource"], lang), "count": r["reflections"]}
+            for r in summary["resources"]
+        ],
+    }
+
+
+@bp.route("/cohort/<slug>")
+def cohort(slug: str) -> Response:
+    """The facilitator's page (projector mode with `?projector=1`)."""
+    content = _summary(slug)
+    projector = request.args.get("projector") == "1"
+    body = render_template("people/cohort.html", **content, projector=projector, slug=slug)
+    return Response(body, mimetype="text/html")
+
+
+@bp.route("/cohort/<slug>/handout.md")
+def handout(slug: str) -> Response:
+    """The shared reflections as a Markdown handout; participants' text is HTML-escaped, so a
+    Markdown renderer shows it as text."""
+    content = _summary(slug)
+    lang = language()
+    lines = [f"# {_md(translate('facilitator_title', lang).format(cohort=content['cohort']['title']))}", ""]
+    for question, entries in content["answered"] + content["other"]:
+        lines += [f"## {_md(question['label'] if isinstance(question, dict) else question)}", ""]
+        for entry in entries:
+            author = f" ({_md(entry['author'])})" if content["names"] else ""
+            lines += [f"> {_md(line)}" for line in entry["text"].splitlines()] + [f">{author}", ""]
+            lines += [f"- {_md(link['label'])}: {_md(link['rationale'])}" for link in entry["links"]]
+            lines.append("")
+    if content["unanswered"]:
+        lines += [f"## {translate('nobody_answered', lang)}", ""] + [
+            f"- {_md(q['label'])}" for q in content["unanswered"]
+        ]
+    return _download("\n".join(lines) + "\n", "text/markdown; charset=utf-8", f"{slug}-handout.md")
+
+
+@bp.route("/cohort/<slug>/reflections.csv")
+def table(slug: str) -> Response:
+    """One row per reflection link (a reflection without links gets one row), UTF-8 with BOM."""
+    content = _summary(slug)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS + (["author"] if content["names"] else []))
+    groups = [(q["slug"], q["label"], entries) for q, entries in content["answered"]]
+    groups += [("", label, entries) for label, entries in content["other"]]
+    for question, question_label, entries in groups:
+        for entry in entries:
+            head = [question, question_label, entry["id"], entry["created_at"], entry["language"], entry["text"]]
+            tail = [entry["author"]] if content["names"] else []
+            for link in entry["links"] or [{"slug": "", "label": "", "rationale": ""}]:
+                writer.writerow(
+                    [_cell(v) for v in head + [link["slug"] or "", link["label"], link["rationale"]] + tail]
+                )
+    return _download("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", f"{slug}-reflections.csv")
+
+
+def _md(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", " ")
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet cell that no spreadsheet runs as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body.encode("utf-8"), content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

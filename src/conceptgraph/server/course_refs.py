@@ -1,0 +1,74 @@
+"""The course as the reflection pages refer to it: resource IRIs, labels, the questions in order.
+
+A reflection stores absolute IRIs (`<base>id/<slug>`), the pages show labels and link to
+`/id/<slug>`; this module translates between the two so no view builds an IRI by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from conceptgraph.graph.describe import address_order, label, text_of
+from conceptgraph.graph.projection import Projection
+from conceptgraph.graph.render import class_name
+
+
+def projection() -> Projection:
+    """The course graph the pages draw on."""
+    found: Projection = current_app.extensions["conceptgraph"].projection
+    return found
+
+
+def iri_of(slug: str) -> str:
+    """The IRI a reflection stores for the course resource `slug`."""
+    return f"{current_app.extensions['conceptgraph'].base}id/{slug}"
+
+
+def slug_of(iri: str) -> str | None:
+    """The slug of a course resource's IRI; None for an IRI outside the course."""
+    prefix = f"{current_app.extensions['conceptgraph'].base}id/"
+    slug = iri[len(prefix) :] if iri.startswith(prefix) else None
+    return slug if slug and slug in projection().graph else None
+
+
+def label_of(iri: str, lang: str) -> str:
+    """What a page shows for a linked IRI: the resource's label, or the IRI itself."""
+    slug = slug_of(iri)
+    return label(projection(), slug, lang) if slug else iri
+
+
+def is_question(slug: str) -> bool:
+    """Whether `slug` is one of the course's reflection questions."""
+    graph = projection().graph
+    return slug in graph and graph.nodes[slug]["cls"] == "ReflectionQuestion"
+
+
+def questions(lang: str) -> list[dict[str, str]]:
+    """Every reflection question in course order (by its list, then its rank): slug, IRI, label."""
+    graph = projection().graph
+    sets = {s: a.get("rank", 0) for s, a in graph.nodes(data=True) if a["cls"] == "QuestionSet"}
+
+    def order(slug: str) -> tuple[int, int]:
+        lists = [v for _, v, k in graph.out_edges(slug, keys=True) if k == "cg:inList"]
+        return (min((sets.get(s, 0) for s in lists), default=0), graph.nodes[slug].get("rank", 0))
+
+    found = sorted((s for s, a in graph.nodes(data=True) if a["cls"] == "ReflectionQuestion"), key=order)
+    return [{"slug": s, "iri": iri_of(s), "label": label(projection(), s, lang)} for s in found]
+
+
+def addresses(slug: str, lang: str) -> list[dict[str, Any]]:
+    """The question's own `cg:addresses` links: what the writing form offers as suggestions."""
+    found = projection()
+    graph = found.graph
+    targets = [v for _, v, k in graph.out_edges(slug, keys=True) if k == "cg:addresses"]
+    return [
+        {
+            "slug": target,
+            "label": label(found, target, lang),
+            "kind": class_name(graph.nodes[target]["cls"], lang),
+            "rationale": text_of(graph.edges[slug, target, "cg:addresses"].get("rationale") or {}, lang),
+        }
+        for target in sorted(targets, key=lambda t: address_order(found, t, lang))
+    ]

@@ -1,0 +1,168 @@
+"""Writing, editing and deleting one's reflection in the browser (no script needed).
+
+`/questions/<slug>/reflect` offers the question's own `cg:addresses` links as suggestions, each
+with an empty reason for the participant to write; `/reflections/<id>/edit` the same form filled
+in. Before saving, text that looks like a CPR or phone number is shown back with a warning and
+saved only when the participant confirms. Someone else's reflection is a 404 here, as everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from conceptgraph.reflections.errors import CohortClosed, Invalid, NotAllowed, NotFound, VersionConflict
+from conceptgraph.reflections.model import Draft, Link, Reflection
+from conceptgraph.reflections.reading import get_reflection
+from conceptgraph.reflections.visibility import Viewer
+from conceptgraph.reflections.writing import create_reflection, delete_reflection, update_reflection
+from conceptgraph.server import people
+from conceptgraph.server.course_refs import addresses, iri_of, is_question, label_of, projection, slug_of
+from conceptgraph.server.http import ApiError
+from conceptgraph.server.i18n import language
+from conceptgraph.server.me import require_session
+from conceptgraph.server.personal_numbers import warning_for
+from conceptgraph.server.signin import lang_args, see_other
+
+bp = Blueprint("reflect", __name__)
+
+
+@bp.route("/questions/<slug>/reflect", methods=["GET", "POST"])
+def write(slug: str) -> Any:
+    """A new reflection on the question `slug`."""
+    people.require_csrf()
+    session = require_session()
+    if isinstance(session, Response):
+        return session
+    if not is_question(slug):
+        abort(404)
+    form = _form_values(None) if request.method == "GET" else _posted()
+    if request.method == "GET":
+        return _form_page(slug, form)
+    return _save(slug, form, lambda draft: create_reflection(people.database(), session.account.viewer, draft))
+
+
+@bp.route("/reflections/<reflection_id>/edit", methods=["GET", "POST"])
+def edit(reflection_id: str) -> Any:
+    """Change my reflection; the earlier version stays in its history."""
+    people.require_csrf()
+    session = require_session()
+    if isinstance(session, Response):
+        return session
+    viewer = session.account.viewer
+    old = _own(viewer, reflection_id)
+    slug = slug_of(old.target) or ""
+    if request.method == "GET":
+        return _form_page(slug, _form_values(old), reflection=old)
+    version = _version()
+    return _save(
+        slug,
+        _posted(),
+        lambda draft: update_reflection(people.database(), viewer, old.id, draft, expected_version=version),
+        reflection=old,
+    )
+
+
+@bp.route("/reflections/<reflection_id>/delete", methods=["POST"])
+def delete(reflection_id: str) -> Response:
+    """Delete my reflection, its links and its history."""
+    people.require_csrf()
+    session = require_session()
+    if isinstance(session, Response):
+        return session
+    viewer = session.account.viewer
+    old = _own(viewer, reflection_id)
+    try:
+        delete_reflection(people.database(), viewer, old.id, expected_version=_version())
+    except VersionConflict:
+        raise ApiError(412, "the reflection was changed meanwhile; reload", text="version_conflict") from None
+    return see_other(url_for("me.me", **lang_args()))
+
+
+def _own(viewer: Viewer, reflection_id: str) -> Reflection:
+    """My reflection of that id; a 404 for anyone else's, shared or not."""
+    try:
+        found = get_reflection(people.database(), viewer, reflection_id)
+    except NotFound:
+        abort(404)
+    if found.author_id != viewer.account_id:
+        abort(404)
+    return found
+
+
+def _version() -> int | None:
+    given = request.form.get("version", "")
+    return int(given) if given.isdigit() else None
+
+
+def _form_values(reflection: Reflection | None) -> dict[str, Any]:
+    if reflection is None:
+        return {"text": "", "language": language(), "visibility": "private", "reasons": {}, "confirm": False}
+    reasons = {slug_of(link.resource) or link.resource: link.rationale for link in reflection.links}
+    return {
+        "text": reflection.text,
+        "language": reflection.language,
+        "visibility": reflection.visibility,
+        "reasons": reasons,
+        "confirm": False,
+    }
+
+
+def _posted() -> dict[str, Any]:
+    """The form as posted: the checked links with the reasons written for them."""
+    form = request.form
+    return {
+        "text": form.get("text", ""),
+        "language": form.get("language", "da"),
+        "visibility": form.get("visibility", "private"),
+        "reasons": {slug: form.get(f"reason-{slug}", "") for slug in form.getlist("link")},
+        "confirm": form.get("confirm") == "1",
+    }
+
+
+def _draft(slug: str, values: dict[str, Any]) -> Draft:
+    graph = projection().graph
+    links = []
+    for linked, reason in values["reasons"].items():
+        if linked not in graph:
+            raise Invalid("links", f"{linked!r} is not a course resource")
+        links.append(Link(iri_of(linked), reason))
+    return Draft(iri_of(slug), values["text"], values["language"], values["visibility"], tuple(links))
+
+
+def _save(slug: str, values: dict[str, Any], store: Any, reflection: Reflection | None = None) -> Response:
+    warning = None if values["confirm"] else warning_for(values["text"])
+    if warning:
+        return _form_page(slug, values, reflection=reflection, warning=warning, status=422)
+    try:
+        saved = store(_draft(slug, values))
+    except Invalid as exc:
+        key = "invalid_links" if exc.field.startswith("links") else f"invalid_{exc.field}"
+        return _form_page(slug, values, reflection=reflection, error=key, status=422)
+    except VersionConflict:
+        return _form_page(slug, values, reflection=reflection, error="version_conflict", status=412)
+    except CohortClosed:
+        raise ApiError(409, "the cohort is closed", text="cohort_closed") from None
+    except NotAllowed:
+        abort(404)
+    return see_other(url_for("me.me", **lang_args()) + f"#reflection-{saved.id}")
+
+
+def _form_page(slug: str, values: dict[str, Any], *, status: int = 200, **extra: Any) -> Response:
+    lang = language()
+    suggestions = addresses(slug, lang) if is_question(slug) else []
+    offered = {s["slug"] for s in suggestions}
+    suggestions += [
+        {"slug": s, "label": label_of(iri_of(s), lang), "kind": "", "rationale": ""}
+        for s in values["reasons"]
+        if s not in offered and s in projection().graph
+    ]
+    body = render_template(
+        "people/reflect.html",
+        question={"slug": slug, "label": label_of(iri_of(slug), lang)},
+        values=values,
+        suggestions=suggestions,
+        **{"reflection": None, "warning": None, "error": None, **extra},
+    )
+    return Response(body, status=status, mimetype="text/html")

@@ -1,0 +1,89 @@
+"""A participant's reflection in a real browser (Debian's Chromium through Playwright), on SQLite
+and PostgreSQL: join by invitation, write to a question with two suggested links, share it; a
+second participant of the cohort sees it on /questions; the facilitator's page lists it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
+from tests.reflections_people import PASSPHRASE
+from tests.reflections_site import Site, start_site
+
+LINKED = ("stoej", "den-potentielle-organisation")
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from start_site(request.param, tmp_path_factory.mktemp(f"rbrowser-{request.param}"), request, SERVER_SETTINGS)
+
+
+def new_page(browser: Any) -> Any:
+    """A page in its own browser profile that may only talk to the test server."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("http://127.0.0.1:")
+            else (page.problems.append(route.request.url), route.abort())
+        ),
+    )
+    page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+    return page
+
+
+def join(browser: Any, site: Site, name: str, role: str = "participant") -> Any:
+    page = new_page(browser)
+    page.goto(f"{site.server.url}/join/{site.invite('hold-a', role)}")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=passphrase]", PASSPHRASE)
+    page.fill("input[name=passphrase_again]", PASSPHRASE)
+    page.click("form.people-form button[type=submit]")
+    page.wait_for_url("**/me")
+    return page
+
+
+def test_a_shared_reflection_reaches_the_cohort_and_its_facilitator(browser: Any, site: Site) -> None:
+    author = join(browser, site, "Sofie")
+    author.goto(f"{site.server.url}/questions")
+    author.click(f"li#{QUESTION} a.reflect-link")
+    author.fill("textarea[name=text]", f"I morgen prøver jeg at lytte efter støj. {HOSTILE}")
+    for slug in LINKED:
+        author.check(f"input[name=link][value={slug}]")
+        author.fill(f"input[name=reason-{slug}]", f"Jeg bruger {slug} til at forstå mødet.")
+    author.check("input[name=visibility][value=cohort]")
+    author.click("form.reflect-form button[type=submit]")
+    author.wait_for_url("**/me#reflection-*")
+    reflection = author.url.split("#reflection-")[1]
+    mine = author.locator(f"#reflection-{reflection}")
+    assert "delt med holdet" in mine.inner_text() and mine.locator("ul.links li").count() == 2
+
+    author.goto(f"{site.server.url}/map")
+    author.wait_for_selector("body[data-map-ready=true]")
+    author.check("#layer-my-reflections")
+    node = f"reflection:{reflection}"
+    assert author.evaluate(f"window.conceptgraphMap.nodes.get('{node}').title.textContent").endswith(HOSTILE)
+    linked = author.evaluate(f"window.conceptgraphMap.network.getConnectedNodes('{node}')")
+    assert set(linked) == {QUESTION, *LINKED}
+
+    peer = join(browser, site, "Tobias")
+    peer.goto(f"{site.server.url}/questions")
+    shared = peer.locator(f"li#{QUESTION} #reflection-{reflection}")
+    assert HOSTILE in shared.locator(".reflection-text").inner_text()
+    assert "Sofie" not in shared.inner_text()
+
+    facilitator = join(browser, site, "Ulla Underviser", role="facilitator")
+    facilitator.goto(f"{site.server.url}/cohort/hold-a")
+    listed = facilitator.locator(f"#reflection-{reflection}")
+    assert "I morgen prøver jeg at lytte efter støj." in listed.inner_text()
+    assert facilitator.evaluate("document.querySelectorAll('img').length") == 0
+    for page in (author, peer, facilitator):
+        assert page.problems == []
+        page.context.close()

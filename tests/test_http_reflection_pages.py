@@ -1,0 +1,275 @@
+"""The people's pages against a real server on SQLite and PostgreSQL: join, sign in and out, /me,
+writing, where reflections appear and the facilitator's page, tried by every role."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from conceptgraph.reflections.schema import reflections
+from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
+from tests.reflections_people import PASSPHRASE
+from tests.reflections_site import JSON, Person, Site, reflection_ids, start_site
+
+LINKED = ("stoej", "den-potentielle-organisation")  # two of QUESTION's own cg:addresses
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from start_site(request.param, tmp_path_factory.mktemp(f"rpages-{request.param}"), request, SERVER_SETTINGS)
+
+
+def stored(site: Site) -> int:
+    with site.db.read() as connection:
+        return int(connection.execute(select(func.count()).select_from(reflections)).scalar_one())
+
+
+def write(person: Person, text: str, *, visibility: str = "private", links: tuple[str, ...] = LINKED) -> str:
+    """Write a reflection to QUESTION through the form; its id."""
+    data: dict[str, object] = {"text": text, "language": "da", "visibility": visibility, "link": list(links)}
+    data.update({f"reason-{slug}": f"Fordi {slug} hænger sammen med min praksis." for slug in links})
+    answer = person.post(f"/questions/{QUESTION}/reflect", data)
+    assert answer.status_code == 303, answer.text
+    return answer.headers["location"].split("#reflection-")[1]
+
+
+def test_the_join_page_says_what_is_stored_and_signs_in_with_a_new_session(site: Site) -> None:
+    token = site.invite("hold-a")
+    visitor = site.visitor()
+    page = visitor.get(f"/join/{token}")
+    assert page.status_code == 200
+    assert "Hold A efterår" in page.text and "Vi gemmer" in page.text and "privat" in page.text
+    visitor.cookies.set("cg_session", "planted-by-someone-else", domain="127.0.0.1", path="/")
+    form = {"name": "Ane", "passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE}
+    joined = visitor.post(f"/join/{token}", data=form)
+    assert joined.status_code == 303 and joined.headers["location"] == "/me"
+    cookie = joined.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "planted-by-someone-else" not in cookie
+    me = visitor.get("/me", headers=JSON).json()
+    assert me["name"] == "Ane" and me["cohort"] == "hold-a" and me["role"] == "participant"
+    questions = visitor.get("/questions")
+    assert f'<meta name="csrf-token" content="{me["csrf_token"]}">' in questions.text
+    assert questions.headers["cache-control"] == "private, no-store"
+    assert "csrf-token" not in site.visitor().get("/questions").text
+    assert site.visitor().post(f"/join/{token}", data={**form, "name": "Bo"}).status_code == 404
+
+
+def test_a_taken_name_or_differing_passphrases_are_said_in_danish(site: Site) -> None:
+    site.join("hold-a", "Carl")
+    token = site.invite("hold-a")
+    taken = site.visitor().post(
+        f"/join/{token}", data={"name": "carl", "passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE}
+    )
+    assert taken.status_code == 422 and "Vælg et andet visningsnavn" in taken.text
+    differ = site.visitor().post(
+        f"/join/{token}", data={"name": "Dora", "passphrase": PASSPHRASE, "passphrase_again": "noget andet"}
+    )
+    assert differ.status_code == 422 and "ikke ens" in differ.text
+    assert site.visitor().get(f"/join/{token}").status_code == 200  # still unused
+
+
+def test_a_reset_invitation_asks_only_for_a_new_passphrase(site: Site) -> None:
+    site.join("hold-a", "Eva")
+    token = site.invite("hold-a", reset_name="Eva")
+    page = site.visitor().get(f"/join/{token}")
+    assert "Eva" in page.text and 'name="name"' not in page.text
+    client = site.visitor()
+    new = "et helt nyt kodeord"
+    assert client.post(f"/join/{token}", data={"passphrase": new, "passphrase_again": new}).status_code == 303
+    assert client.get("/me", headers=JSON).json()["name"] == "Eva"
+    signin = site.visitor().post("/signin", data={"cohort": "hold-a", "name": "Eva", "passphrase": new})
+    assert signin.status_code == 303
+
+
+def test_sign_in_says_the_same_for_every_wrong_part_then_limits_in_danish(site: Site) -> None:
+    site.join("hold-b", "Finn")
+    wrong = [("hold-x", "Finn", PASSPHRASE), ("hold-b", "Nobody", PASSPHRASE), ("hold-b", "Finn", "forkert!!")]
+    for cohort, name, passphrase in wrong:
+        answer = site.visitor().post("/signin", data={"cohort": cohort, "name": name, "passphrase": passphrase})
+        assert answer.status_code == 401 and "Hold, navn eller adgangsfrase er forkert." in answer.text
+        assert "set-cookie" not in answer.headers
+    for _ in range(4):
+        site.visitor().post("/signin", data={"cohort": "hold-b", "name": "Finn", "passphrase": "forkert!!"})
+    limited = site.visitor().post("/signin", data={"cohort": "hold-b", "name": "Finn", "passphrase": PASSPHRASE})
+    assert limited.status_code == 429 and "For mange forkerte forsøg" in limited.text
+    assert int(limited.headers["retry-after"]) > 0
+
+
+def test_signing_in_again_rotates_the_session(site: Site) -> None:
+    person = site.join("hold-b", "Rolf")
+    old = person.client.cookies["cg_session"]
+    answer = person.post("/signin", {"cohort": "hold-b", "name": "Rolf", "passphrase": PASSPHRASE})
+    assert answer.status_code == 303 and person.client.cookies["cg_session"] != old
+    assert person.get("/me", headers=JSON).status_code == 200
+    stolen = site.visitor()
+    stolen.cookies.set("cg_session", old, domain="127.0.0.1", path="/")
+    assert stolen.get("/me", headers=JSON).status_code == 401
+
+
+def test_sign_out_needs_the_token_and_ends_the_session(site: Site) -> None:
+    person = site.join("hold-a", "Gry")
+    assert person.post("/signout", {}, csrf=False).status_code == 403
+    assert person.get("/me", headers=JSON).status_code == 200
+    old = person.client.cookies["cg_session"]
+    assert person.post("/signout", {}).status_code == 303
+    assert person.get("/me").status_code == 303
+    again = site.visitor()
+    again.cookies.set("cg_session", old, domain="127.0.0.1", path="/")
+    assert again.get("/me", headers=JSON).status_code == 401
+
+
+def test_me_lists_my_reflections_by_question_and_what_i_have_not_answered(site: Site) -> None:
+    person = site.join("hold-a", "Hanne")
+    page = person.get("/me")
+    assert "Spørgsmål, du ikke har besvaret endnu" in page.text and f"/questions/{QUESTION}/reflect" in page.text
+    assert 'href="/me/export"' in page.text and 'href="/me/delete"' in page.text
+    reflection = write(person, "Støj kan være godt.")
+    page = person.get("/me")
+    assert reflection_ids(page.text) == [reflection] and "Støj kan være godt." in page.text
+    assert f"/questions/{QUESTION}/reflect" in page.text.split("Spørgsmål, du ikke har besvaret endnu")[0]
+    assert f"/questions/{QUESTION}/reflect" not in page.text.split("Spørgsmål, du ikke har besvaret endnu")[1]
+    assert site.visitor().get("/me").headers["location"] == "/signin"
+    assert "Questions you have not answered yet" in person.get("/me?lang=en").text
+
+
+def test_the_form_offers_the_questions_own_links_and_warns_before_a_cpr_number(site: Site) -> None:
+    person = site.join("hold-a", "Ib")
+    form = person.get(f"/questions/{QUESTION}/reflect")
+    for slug in LINKED:
+        assert f'name="link" value="{slug}"' in form.text and f'name="reason-{slug}" value=""' in form.text
+    assert 'value="private" checked' in form.text
+    before = stored(site)
+    for text, warning in [("Borgeren 010203-1234 sagde", "CPR-nummer"), ("Ring på +45 12 34 56 78", "telefonnummer")]:
+        warned = person.post(f"/questions/{QUESTION}/reflect", {"text": text, "visibility": "private"})
+        assert warned.status_code == 422 and warning in warned.text and 'name="confirm" value="1"' in warned.text
+        assert stored(site) == before
+    warned = person.post(f"/questions/{QUESTION}/reflect", {"text": "Borgeren 0102031234"})
+    assert "Din tekst ser ud til at indeholde et CPR-nummer" in warned.text
+    confirmed = person.post(f"/questions/{QUESTION}/reflect", {"text": "Sagsnummer 010203-1234", "confirm": "1"})
+    assert confirmed.status_code == 303 and stored(site) == before + 1
+    no_reason = person.post(f"/questions/{QUESTION}/reflect", {"text": "Uden grund", "link": "stoej"})
+    assert no_reason.status_code == 422 and "Skriv en grund" in no_reason.text and stored(site) == before + 1
+
+
+def test_every_unsafe_request_without_the_token_changes_nothing(site: Site) -> None:
+    person = site.join("hold-a", "Jens")
+    reflection = write(person, "Min første tanke.")
+    before = stored(site)
+    attempts = [
+        (f"/questions/{QUESTION}/reflect", {"text": "Ny tekst"}),
+        (f"/reflections/{reflection}/edit", {"text": "Ændret", "version": "1"}),
+        (f"/reflections/{reflection}/delete", {"version": "1"}),
+        ("/signout", {}),
+    ]
+    for path, data in attempts:
+        assert person.post(path, data, csrf=False).status_code == 403, path
+        assert person.post(path, {**data, "csrf_token": "wrong"}, csrf=False).status_code == 403, path
+    assert stored(site) == before
+    page = person.get("/me")
+    assert "Min første tanke." in page.text and "Ændret" not in page.text
+
+
+def test_edit_and_delete_my_reflection(site: Site) -> None:
+    person = site.join("hold-a", "Kim")
+    reflection = write(person, "Første udgave.")
+    form = person.get(f"/reflections/{reflection}/edit")
+    assert "Første udgave." in form.text and 'value="stoej" checked' in form.text
+    changed = person.post(f"/reflections/{reflection}/edit", {"text": "Anden udgave.", "version": "1", "link": []})
+    assert changed.status_code == 303
+    stale = person.post(f"/reflections/{reflection}/edit", {"text": "Tredje.", "version": "1"})
+    assert stale.status_code == 412
+    page = person.get("/me").text
+    assert "Anden udgave." in page and "Første udgave." not in page and "Tredje." not in page
+    assert person.post(f"/reflections/{reflection}/delete", {"version": "2"}).status_code == 303
+    assert reflection not in person.get("/me").text
+    assert person.get(f"/reflections/{reflection}/edit").status_code == 404
+
+
+def test_who_sees_what_on_the_question_and_resource_pages(site: Site) -> None:
+    author = site.join("hold-a", "Lis Qvist")
+    peer = site.join("hold-a", "Mads")
+    other_cohort = site.join("hold-b", "Nina")
+    private = write(author, "Privat tanke om støj.")
+    shared = write(author, f"Delt: {HOSTILE}", visibility="cohort")
+    for path in ("/questions", f"/id/{QUESTION}", f"/id/{LINKED[0]}"):
+        mine = reflection_ids(author.get(path).text)
+        assert private in mine and shared in mine, path
+        seen = reflection_ids(peer.get(path).text)
+        assert shared in seen and private not in seen, path
+        assert not {private, shared} & set(reflection_ids(other_cohort.get(path).text)), path
+        public = site.visitor().get(path).text
+        assert "reflections-here" not in public and "Privat tanke" not in public and "Delt:" not in public, path
+    for page in (author.get("/questions").text, peer.get(f"/id/{QUESTION}").text, author.get("/me").text):
+        assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Qvist" not in peer.get(f"/id/{QUESTION}").text
+    for path in (f"/reflections/{shared}/edit", f"/reflections/{private}/edit"):
+        assert peer.get(path).status_code == 404 and other_cohort.get(path).status_code == 404
+    assert peer.post(f"/reflections/{shared}/delete", {"version": "1"}).status_code == 404
+    assert shared in reflection_ids(author.get("/me").text)
+
+
+def test_the_facilitators_page_is_theirs_alone_and_shows_names_only_when_asked(site: Site) -> None:
+    author = site.join("hold-a", "Ole")
+    facilitator = site.join("hold-a", "Underviser A", role="facilitator")
+    other_facilitator = site.join("hold-b", "Underviser B", role="facilitator")
+    shared = write(author, f"Til holdet: {HOSTILE}", visibility="cohort")
+    private = write(author, "Kun til mig.")
+    page = facilitator.get("/cohort/hold-a")
+    assert page.status_code == 200 and shared in reflection_ids(page.text) and private not in page.text
+    assert "Ole" not in page.text and XSS not in page.text
+    assert "Spørgsmål, som ingen har delt svar på" in page.text and "Det, holdet trækker mest på" in page.text
+    assert "Ole" in facilitator.get("/cohort/hold-a?names=1").text
+    assert "Ole" not in facilitator.get("/cohort/hold-a?names=1&projector=1").text
+    for who in (author, other_facilitator):
+        assert who.get("/cohort/hold-a").status_code == 404
+        assert who.get("/cohort/hold-a/reflections.csv").status_code == 404
+    assert site.visitor().get("/cohort/hold-a").status_code == 404
+    assert site.visitor().get("/cohort/hold-a/handout.md").status_code == 404
+
+
+def test_the_facilitators_exports_markdown_and_csv_with_bom(site: Site) -> None:
+    author = site.join("hold-a", "Pia")
+    facilitator = site.join("hold-a", "Underviser C", role="facilitator")
+    shared = write(author, f"=1+1 {HOSTILE}", visibility="cohort")
+    handout = facilitator.get("/cohort/hold-a/handout.md")
+    assert handout.headers["content-type"].startswith("text/markdown")
+    assert (
+        XSS not in handout.text and "&lt;img src=x onerror=alert(1)&gt;" in handout.text and "Pia" not in handout.text
+    )
+    assert "Pia" in facilitator.get("/cohort/hold-a/handout.md?names=1").text
+    table = facilitator.get("/cohort/hold-a/reflections.csv")
+    assert table.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8-sig"))))
+    mine = [row for row in rows if row["reflection"] == shared]
+    assert [row["link"] for row in mine] == list(LINKED) and "author" not in mine[0]
+    assert mine[0]["text"].startswith("'=1+1") and mine[0]["question"] == QUESTION
+    named = facilitator.get("/cohort/hold-a/reflections.csv?names=1").content.decode("utf-8-sig")
+    assert {row["author"] for row in csv.DictReader(io.StringIO(named)) if row["reflection"] == shared} == {"Pia"}
+
+
+def test_the_map_layer_is_for_signed_in_viewers_and_holds_only_what_they_may_see(site: Site) -> None:
+    author = site.join("hold-b", "Vera")
+    peer = site.join("hold-b", "Wilma")
+    stranger = site.join("hold-a", "Xenia")
+    private = write(author, "Kun mit.")
+    shared = write(author, f"Vores: {HOSTILE}", visibility="cohort")
+
+    def layer(person: Person) -> set[str]:
+        answer = person.get("/me/map-layer", headers=JSON)
+        assert answer.status_code == 200
+        return {node["id"] for node in answer.json()["nodes"]}
+
+    assert {f"reflection:{private}", f"reflection:{shared}"} <= layer(author)
+    assert f"reflection:{shared}" in layer(peer) and f"reflection:{private}" not in layer(peer)
+    assert not {f"reflection:{private}", f"reflection:{shared}"} & layer(stranger)
+    edges = [
+        e for e in author.get("/me/map-layer", headers=JSON).json()["edges"] if e["from"] == f"reflection:{shared}"
+    ]
+    assert {e["to"] for e in edges} == {QUESTION, *LINKED}
+    assert site.visitor().get("/me/map-layer", headers=JSON).status_code == 401
+    assert "my_reflections.js" not in site.visitor().get("/map").text and "my_reflections.js" in author.get("/map").text
