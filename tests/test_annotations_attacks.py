@@ -4,6 +4,7 @@ names what was wrong, and store nothing."""
 
 from __future__ import annotations
 
+import http.client
 import json
 from typing import Any
 
@@ -94,3 +95,22 @@ def test_a_valid_annotation_still_is_created_after_them(annotations_world: World
     anne = annotations_world.people["a1"]
     reply = post_raw(annotations_world, anne, raw_annotation(text=json.dumps("Rå tekst æøå \u2028 ok")))
     assert reply.status == 201, reply.text
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_not_cut_off(annotations_world: World) -> None:
+    """Werkzeug stops reading a chunked body at the limit without an error: the view must say
+    it was too large, rather than that the truncated rest is not JSON."""
+    anne = annotations_world.people["a1"]
+    padded = json.loads(raw_annotation()) | {"pad": "x" * 300_000}
+    body = json.dumps(padded).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", annotations_world.server.port, timeout=30)
+    try:
+        headers = {**anne.headers(), "Content-Type": MEDIA_TYPE}
+        chunks = (body[n : n + 8192] for n in range(0, len(body), 8192))
+        connection.request("POST", "/annotations/", body=chunks, headers=headers, encode_chunked=True)
+        reply = connection.getresponse()
+        status, text = reply.status, reply.read().decode()
+    finally:
+        connection.close()
+    assert status == 413, text
+    assert "body" in text

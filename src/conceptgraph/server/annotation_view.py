@@ -191,8 +191,12 @@ def _document() -> Any:
     """The request's JSON document; 415 for another media type, 400 when it is not JSON."""
     if request.mimetype not in JSON_TYPES:
         raise ApiError(415, f"Content-Type: expected {MEDIA_TYPE}, not {request.mimetype or 'none'!r}")
+    body = request.get_data(cache=False)
+    if request.content_length is None and len(body) >= (request.max_content_length or len(body) + 1):
+        # a chunked body is cut off at the limit, not refused: say so rather than "not JSON"
+        raise ApiError(413, f"body: larger than the {request.max_content_length} bytes this server accepts")
     try:
-        return json.loads(request.get_data(cache=False))
+        return json.loads(body)
     except RecursionError:
         raise ApiError(400, "body: JSON nested too deeply (an Annotation needs a few levels)") from None
     except ValueError as error:  # not UTF-8, not JSON, or a number of more than 4300 digits
