@@ -14,6 +14,8 @@ MAX_TEXT = 20_000
 MAX_RATIONALE = 500
 MAX_LINKS = 30
 _IRI = re.compile(r"^(https?://[^\s<>\"{}|\\^`]+|urn:[^\s<>\"]+)$")
+# NUL (PostgreSQL refuses it in text) and lone surrogates (not UTF-8): no database stores them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ def check_draft(draft: Draft) -> Draft:
     """The draft, trimmed; Invalid names the first field that breaks a rule (`links[2].rationale`)."""
     _check_iri("target", draft.target)
     text = draft.text.strip()
-    if not text or len(text) > MAX_TEXT:
-        raise Invalid("text", f"write 1 to {MAX_TEXT} characters")
+    if not text or len(text) > MAX_TEXT or _UNSTORABLE.search(text):
+        raise Invalid("text", f"write 1 to {MAX_TEXT} characters of text (no NUL, no lone surrogates)")
     if draft.language not in LANGUAGES:
         raise Invalid("language", f"{draft.language!r} is not one of {', '.join(LANGUAGES)}")
     if draft.visibility not in VISIBILITIES:
@@ -71,12 +73,12 @@ def check_draft(draft: Draft) -> Draft:
     for number, link in enumerate(draft.links):
         _check_iri(f"links[{number}].resource", link.resource)
         rationale = link.rationale.strip()
-        if not rationale or len(rationale) > MAX_RATIONALE:
-            raise Invalid(f"links[{number}].rationale", f"give a reason of 1 to {MAX_RATIONALE} characters")
+        if not rationale or len(rationale) > MAX_RATIONALE or _UNSTORABLE.search(rationale):
+            raise Invalid(f"links[{number}].rationale", f"give a reason of 1 to {MAX_RATIONALE} characters of text")
         links.append(Link(link.resource, rationale))
     return Draft(draft.target, text, draft.language, draft.visibility, tuple(links))
 
 
 def _check_iri(name: str, value: str) -> None:
-    if len(value) > 2000 or not _IRI.match(value):
+    if len(value) > 2000 or not _IRI.match(value) or _UNSTORABLE.search(value):
         raise Invalid(name, "expected an absolute http(s) or urn: IRI of a course resource")

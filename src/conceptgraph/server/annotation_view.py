@@ -155,7 +155,7 @@ def _page_number() -> int | None:
     given = request.args.get("page")
     if given is None:
         return None
-    if not given.isdigit() or len(given) > 9:
+    if not (given.isascii() and given.isdigit()) or len(given) > 9:  # "²".isdigit(), yet no int
         raise ApiError(400, f"page: expected a page number 0, 1, 2 …, not {given[:40]!r}")
     return int(given)
 
@@ -191,7 +191,13 @@ def _document() -> Any:
     """The request's JSON document; 415 for another media type, 400 when it is not JSON."""
     if request.mimetype not in JSON_TYPES:
         raise ApiError(415, f"Content-Type: expected {MEDIA_TYPE}, not {request.mimetype or 'none'!r}")
+    body = request.get_data(cache=False)
+    if request.content_length is None and len(body) >= (request.max_content_length or len(body) + 1):
+        # a chunked body is cut off at the limit, not refused: say so rather than "not JSON"
+        raise ApiError(413, f"body: larger than the {request.max_content_length} bytes this server accepts")
     try:
-        return json.loads(request.get_data(cache=False))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return json.loads(body)
+    except RecursionError:
+        raise ApiError(400, "body: JSON nested too deeply (an Annotation needs a few levels)") from None
+    except ValueError as error:  # not UTF-8, not JSON, or a number of more than 4300 digits
         raise ApiError(400, f"body: not JSON ({error})") from None
