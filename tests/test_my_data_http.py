@@ -93,7 +93,7 @@ def test_the_browser_confirms_in_danish_before_erasing(annotations_world: World)
     assert page.status == 200
     html = lxml.html.fromstring(page.text)
     assert html.get("lang") == "da" and html.xpath("string(//h1)") == "Slet min konto"
-    (form,) = html.xpath("//form")
+    (form,) = html.xpath("//main//form")  # the header holds the sign-out form
     assert form.get("method") == "post" and form.get("action") == "/me/delete"
     (token,) = form.xpath(".//input[@name='csrf_token']/@value")
     english = lxml.html.fromstring(fetch(f"{annotations_world.server.url}/me/delete?lang=en", headers=browser).text)
