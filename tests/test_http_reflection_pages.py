@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -273,3 +274,20 @@ def test_the_map_layer_is_for_signed_in_viewers_and_holds_only_what_they_may_see
     assert {e["to"] for e in edges} == {QUESTION, *LINKED}
     assert site.visitor().get("/me/map-layer", headers=JSON).status_code == 401
     assert "my_reflections.js" not in site.visitor().get("/map").text and "my_reflections.js" in author.get("/map").text
+
+
+def test_over_https_the_session_cookie_is_host_only_and_secure(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Behind https (PUBLIC_URL), the cookie has the __Host- prefix: no sibling subdomain can plant one."""
+    settings = {**SERVER_SETTINGS, "public_url": "https://kursus.example.org"}
+    site = next(iterator := start_site("sqlite", tmp_path, request, settings))
+    try:
+        joined = site.visitor().post(
+            f"/join/{site.invite('hold-a')}",
+            data={"name": "Hanne", "passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE},
+        )
+        assert joined.status_code == 303, joined.text
+        cookie = joined.headers["set-cookie"]
+        assert cookie.startswith("__Host-cg_session=") and "Secure" in cookie and "Path=/" in cookie, cookie
+        assert "Domain" not in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    finally:
+        iterator.close()

@@ -20,6 +20,9 @@ from conceptgraph.reflections.sessions import LIFETIME, Session, session_for
 from conceptgraph.reflections.visibility import Viewer
 
 COOKIE = "cg_session"
+# Over https the cookie carries the __Host- prefix: browsers then take it only from this host,
+# Secure and for every path, so a sibling subdomain cannot plant a session of its choosing.
+SECURE_COOKIE = "__Host-cg_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -44,9 +47,19 @@ def database() -> Database:
 def current_session() -> Session | None:
     """The live session of this request's cookie, looked up once per request."""
     if "cg_session" not in g:
-        g.cg_session = session_for(database(), request.cookies.get(COOKIE))
+        g.cg_session = session_for(database(), session_cookie())
     found: Session | None = g.cg_session
     return found
+
+
+def cookie_name() -> str:
+    """The session cookie's name: with the __Host- prefix whenever PUBLIC_URL is https."""
+    return SECURE_COOKIE if current_app.extensions["conceptgraph.secure_cookie"] else COOKIE
+
+
+def session_cookie() -> str | None:
+    """The session id this request's browser sent, if any."""
+    return request.cookies.get(cookie_name())
 
 
 def viewer() -> Viewer | None:
@@ -75,7 +88,7 @@ def require_csrf() -> None:
 def set_session_cookie(response: Response, session: Session) -> None:
     """Give the browser its new session (after sign-in or joining): a rotated id every time."""
     response.set_cookie(
-        COOKIE,
+        cookie_name(),
         session.token or "",
         max_age=int(LIFETIME.total_seconds()),
         httponly=True,
@@ -87,4 +100,5 @@ def set_session_cookie(response: Response, session: Session) -> None:
 
 def clear_session_cookie(response: Response) -> None:
     """Sign the browser out."""
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax")
+    secure = bool(current_app.extensions["conceptgraph.secure_cookie"])
+    response.delete_cookie(cookie_name(), path="/", httponly=True, samesite="Lax", secure=secure)

@@ -99,7 +99,7 @@ def _signin_page(error: str | None = None, status: int = 200) -> Response:
 
 def signed_in(account: Account) -> Response:
     """Start a new session for `account` (any session id the browser had is ended) and go to /me."""
-    session = start_session(people.database(), account, replacing=request.cookies.get(people.COOKIE))
+    session = start_session(people.database(), account, replacing=people.session_cookie())
     response = see_other(url_for("me.me", **lang_args()))
     people.set_session_cookie(response, session)
     return response
@@ -109,7 +109,7 @@ def signed_in(account: Account) -> Response:
 def signout() -> Response:
     """End this browser's session."""
     people.require_csrf()
-    end_session(people.database(), request.cookies.get(people.COOKIE))
+    end_session(people.database(), people.session_cookie())
     response = see_other(url_for("explore.map_view", **lang_args()))
     people.clear_session_cookie(response)
     return response
