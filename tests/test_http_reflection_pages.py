@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from conceptgraph.reflections.schema import reflections
@@ -250,6 +252,40 @@ def test_the_facilitators_exports_markdown_and_csv_with_bom(site: Site) -> None:
     assert mine[0]["text"].startswith("'=1+1") and mine[0]["question"] == QUESTION
     named = facilitator.get("/cohort/hold-a/reflections.csv?names=1").content.decode("utf-8-sig")
     assert {row["author"] for row in csv.DictReader(io.StringIO(named)) if row["reflection"] == shared} == {"Pia"}
+
+
+def test_the_facilitators_exports_a_pdf_handout_and_json_ld_without_names_unless_asked(site: Site) -> None:
+    author = site.join("hold-a", "Quirin")
+    facilitator = site.join("hold-a", "Underviser D", role="facilitator")
+    shared = write(author, f"Til næste gang: {XSS}", visibility="cohort")
+    private = write(author, "Kun for Quirin.")
+    page = facilitator.get("/cohort/hold-a").text
+    assert 'href="/cohort/hold-a/handout.pdf"' in page and 'href="/cohort/hold-a/reflections.jsonld"' in page
+    assert 'href="/cohort/hold-a/handout.pdf?names=1"' in facilitator.get("/cohort/hold-a?names=1").text
+
+    def pdf_text(path: str) -> str:
+        answer = facilitator.get(path)
+        assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+        return " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(answer.content)).pages)
+
+    text = pdf_text("/cohort/hold-a/handout.pdf")
+    assert f"Til næste gang: {XSS}" in text and "Kun for Quirin" not in text and "Quirin" not in text
+    assert "Quirin" in pdf_text("/cohort/hold-a/handout.pdf?names=1")
+    answer = facilitator.get("/cohort/hold-a/reflections.jsonld")
+    assert answer.headers["content-type"] == 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    document = answer.json()
+    assert document["type"] == "AnnotationCollection" and document["total"] == len(document["first"]["items"])
+    found = {item["id"].rsplit("/", 1)[1]: item for item in document["first"]["items"]}
+    assert shared in found and private not in found and "Quirin" not in answer.text
+    assert found[shared]["body"][0]["value"] == f"Til næste gang: {XSS}"
+    assert all(item["cg:visibility"] == "cohort" for item in found.values())
+    named = json.loads(facilitator.get("/cohort/hold-a/reflections.jsonld?names=1").text)
+    assert {i["creator"].get("name") for i in named["first"]["items"] if i["id"].endswith(shared)} == {"Quirin"}
+    for who in (author, site.join("hold-b", "Underviser E", role="facilitator")):
+        for path in ("/cohort/hold-a/handout.pdf", "/cohort/hold-a/reflections.jsonld"):
+            assert who.get(path).status_code == 404, path
+    for path in ("/cohort/hold-a/handout.pdf", "/cohort/hold-a/reflections.jsonld"):
+        assert site.visitor().get(path).status_code == 404, path
 
 
 def test_the_map_layer_is_for_signed_in_viewers_and_holds_only_what_they_may_see(site: Site) -> None:
