@@ -309,3 +309,21 @@ def test_the_map_layer_is_for_signed_in_viewers_and_holds_only_what_they_may_see
     assert {e["to"] for e in edges} == {QUESTION, *LINKED}
     assert site.visitor().get("/me/map-layer", headers=JSON).status_code == 401
     assert "my_reflections.js" not in site.visitor().get("/map").text and "my_reflections.js" in author.get("/map").text
+
+
+def test_a_questions_path_view_shows_my_own_reflections_on_it_and_nothing_to_others(site: Site) -> None:
+    author = site.join("hold-a", "Sune")
+    peer = site.join("hold-a", "Tove")
+    mine = write(author, f"Min vej: {XSS}")
+    shared = write(author, "Delt vej.", visibility="cohort")
+    path = f"/map?path={QUESTION}"
+    page = author.get(path).text
+    section = page.split('class="my-path-reflections"')[1].split("</section>")[0]
+    assert set(reflection_ids(section)) == {mine, shared}
+    assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in section
+    assert f"/questions/{QUESTION}/reflect" in section
+    peer_page = peer.get(path).text
+    assert "my-path-reflections" in peer_page and not {mine, shared} & set(reflection_ids(peer_page))
+    public = site.visitor().get(path).text
+    assert "my-path-reflections" not in public and "Min vej" not in public and "Delt vej" not in public
+    assert "my-path-reflections" not in author.get(f"/map?focus={QUESTION}").text
