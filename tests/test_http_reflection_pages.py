@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -327,3 +328,27 @@ def test_a_questions_path_view_shows_my_own_reflections_on_it_and_nothing_to_oth
     public = site.visitor().get(path).text
     assert "my-path-reflections" not in public and "Min vej" not in public and "Delt vej" not in public
     assert "my-path-reflections" not in author.get(f"/map?focus={QUESTION}").text
+
+
+def test_a_reflection_may_start_from_a_concept_with_its_course_links_as_suggestions(site: Site) -> None:
+    person = site.join("hold-b", "Ulla")
+    concept = LINKED[0]
+    resource_page = person.get(f"/id/{concept}").text
+    assert f'href="/id/{concept}/reflect"' in resource_page
+    assert f"/id/{concept}/reflect" not in site.visitor().get(f"/id/{concept}").text
+    form = person.get(f"/id/{concept}/reflect")
+    assert form.status_code == 200 and f'name="link" value="{QUESTION}"' in form.text  # the question addressing it
+    offered = re.findall(r'name="link" value="([^"]+)"', form.text)
+    assert concept not in offered and len(offered) == len(set(offered)) >= 2
+    data = {"text": f"Fra begrebet: {XSS}", "visibility": "private", "link": offered[1]}
+    saved = person.post(f"/id/{concept}/reflect", {**data, f"reason-{offered[1]}": "Fordi det hænger sammen."})
+    assert saved.status_code == 303, saved.text
+    reflection = saved.headers["location"].split("#reflection-")[1]
+    assert reflection in reflection_ids(person.get(f"/id/{concept}").text)
+    assert reflection in reflection_ids(person.get("/me").text)
+    with site.db.read() as connection:
+        target = connection.execute(select(reflections.c.target).where(reflections.c.id == reflection)).scalar_one()
+    assert target.endswith(f"/id/{concept}")
+    assert person.get("/id/no-such-thing/reflect").status_code == 404
+    assert site.visitor().get(f"/id/{concept}/reflect").status_code in (302, 303)
+    assert person.post(f"/id/{concept}/reflect", data, csrf=False).status_code == 403
