@@ -352,3 +352,35 @@ def test_a_reflection_may_start_from_a_concept_with_its_course_links_as_suggesti
     assert person.get("/id/no-such-thing/reflect").status_code == 404
     assert site.visitor().get(f"/id/{concept}/reflect").status_code in (302, 303)
     assert person.post(f"/id/{concept}/reflect", data, csrf=False).status_code == 403
+
+
+TEXT_EXPORTS = ("html", "svg", "graphml", "gexf", "json", "ttl", "jsonld", "nt", "csv", "handout-md")
+
+
+def test_search_suggestions_exports_and_sparql_never_hold_a_reflection(site: Site) -> None:
+    author = site.join("hold-b", "Yrsa")
+    peer = site.join("hold-b", "Zakarias")
+    word = "Zebrafrokost"
+    private = write(author, f"{word} privat.")
+    shared = write(author, f"{word} delt {XSS}", visibility="cohort")
+    who = {"author": author.client, "peer": peer.client, "visitor": site.visitor()}
+    for role, client in who.items():
+        found = client.get("/api/search", params={"q": word}, headers=JSON)
+        assert found.status_code == 200 and found.json() == [], role
+        course = client.get("/api/search", params={"q": "støj"}, headers=JSON).text
+        assert "stoej" in course and word not in course, role  # the search works, and holds no reflection
+    for fmt in TEXT_EXPORTS:
+        for role in ("visitor", "author"):
+            answer = who[role].get(f"/export/{fmt}", params={"focus": QUESTION, "depth": "1"})
+            assert answer.status_code == 200, (fmt, role, answer.text[:200])
+            assert len(answer.content) > 500, (fmt, role)  # the view asked for, not an empty file
+            assert word not in answer.text and private not in answer.text and shared not in answer.text, (fmt, role)
+    pdf = who["visitor"].get("/export/handout", params={"focus": QUESTION, "depth": "1"})
+    assert word not in " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    query = f'SELECT ?s ?o WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{word}") || CONTAINS(STR(?s), "{shared}")) }}'
+    control = 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "Støj")) }'
+    for role, client in who.items():
+        rows = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        assert rows.status_code == 200 and rows.json()["results"]["bindings"] == [], role
+        asked = client.get("/sparql", params={"query": control}, headers={"Accept": "application/sparql-results+json"})
+        assert asked.json()["boolean"] is True, role
