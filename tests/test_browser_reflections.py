@@ -1,10 +1,13 @@
 """A participant's reflection in a real browser (Debian's Chromium through Playwright), on SQLite
 and PostgreSQL: join by invitation, write to a question with two suggested links, share it; a
-second participant of the cohort sees it on /questions; the facilitator's page lists it."""
+second participant of the cohort sees it on /questions; the facilitator's page lists it; the author
+exports their data from /me and deletes their account, and the reflection is gone for everyone."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,6 +87,37 @@ def test_a_shared_reflection_reaches_the_cohort_and_its_facilitator(browser: Any
     listed = facilitator.locator(f"#reflection-{reflection}")
     assert "I morgen prøver jeg at lytte efter støj." in listed.inner_text()
     assert facilitator.evaluate("document.querySelectorAll('img').length") == 0
+
+    export_and_erase(browser, site, author, reflection)
+    peer.goto(f"{site.server.url}/questions")
+    assert peer.locator(f"#reflection-{reflection}").count() == 0
+    facilitator.goto(f"{site.server.url}/cohort/hold-a")
+    assert facilitator.locator(f"#reflection-{reflection}").count() == 0
+    assert "I morgen prøver jeg" not in facilitator.content()
     for page in (author, peer, facilitator):
         assert page.problems == []
         page.context.close()
+
+
+def export_and_erase(browser: Any, site: Site, author: Any, reflection: str) -> None:
+    """From /me: download the JSON-LD export (it holds the reflection), then erase the account
+    through the confirmation page; the old session cookie then opens nothing."""
+    author.goto(f"{site.server.url}/me")
+    with author.expect_download() as download:
+        author.click("p.my-data a[href='/me/export']")
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    items = {item["id"].rsplit("/", 1)[1]: item for item in exported["first"]["items"]}
+    assert items[reflection]["body"][0]["value"].endswith(HOSTILE)
+    assert items[reflection]["cg:visibility"] == "cohort"
+    cookies = [c for c in author.context.cookies() if c["name"] == "cg_session"]
+    author.click("p.my-data a[href='/me/delete']")
+    author.wait_for_url("**/me/delete")
+    author.click("form button.danger")
+    author.wait_for_load_state()
+    assert author.locator("h1").inner_text() == "Din konto er slettet"
+    assert not [c for c in author.context.cookies() if c["name"] == "cg_session"]
+    stale = new_page(browser)
+    stale.context.add_cookies(cookies)
+    stale.goto(f"{site.server.url}/me")
+    assert stale.url.endswith("/signin")
+    stale.context.close()

@@ -349,6 +349,10 @@ def test_openapi_document_is_valid(server: RunningServer) -> None:
     document = fetch(f"{server.url}/openapi.json").json()
     validate(document)
     assert {"/sparql", "/healthz"} <= set(document["paths"])
+    reflections = {"/annotations/", "/annotations/{id}", "/me", "/me/export", "/me/delete"}
+    assert reflections <= set(document["paths"])
+    assert {"get", "put", "delete"} <= set(document["paths"]["/annotations/{id}"])
+    assert "delete" in document["paths"]["/me"] and "post" in document["paths"]["/annotations/"]
 
 
 def test_healthz_reports_the_data_version(server: RunningServer) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from conceptgraph.reflections.schema import reflections
@@ -253,6 +256,40 @@ def test_the_facilitators_exports_markdown_and_csv_with_bom(site: Site) -> None:
     assert {row["author"] for row in csv.DictReader(io.StringIO(named)) if row["reflection"] == shared} == {"Pia"}
 
 
+def test_the_facilitators_exports_a_pdf_handout_and_json_ld_without_names_unless_asked(site: Site) -> None:
+    author = site.join("hold-a", "Quirin")
+    facilitator = site.join("hold-a", "Underviser D", role="facilitator")
+    shared = write(author, f"Til næste gang: {XSS}", visibility="cohort")
+    private = write(author, "Kun for Quirin.")
+    page = facilitator.get("/cohort/hold-a").text
+    assert 'href="/cohort/hold-a/handout.pdf"' in page and 'href="/cohort/hold-a/reflections.jsonld"' in page
+    assert 'href="/cohort/hold-a/handout.pdf?names=1"' in facilitator.get("/cohort/hold-a?names=1").text
+
+    def pdf_text(path: str) -> str:
+        answer = facilitator.get(path)
+        assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+        return " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(answer.content)).pages)
+
+    text = pdf_text("/cohort/hold-a/handout.pdf")
+    assert f"Til næste gang: {XSS}" in text and "Kun for Quirin" not in text and "Quirin" not in text
+    assert "Quirin" in pdf_text("/cohort/hold-a/handout.pdf?names=1")
+    answer = facilitator.get("/cohort/hold-a/reflections.jsonld")
+    assert answer.headers["content-type"] == 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    document = answer.json()
+    assert document["type"] == "AnnotationCollection" and document["total"] == len(document["first"]["items"])
+    found = {item["id"].rsplit("/", 1)[1]: item for item in document["first"]["items"]}
+    assert shared in found and private not in found and "Quirin" not in answer.text
+    assert found[shared]["body"][0]["value"] == f"Til næste gang: {XSS}"
+    assert all(item["cg:visibility"] == "cohort" for item in found.values())
+    named = json.loads(facilitator.get("/cohort/hold-a/reflections.jsonld?names=1").text)
+    assert {i["creator"].get("name") for i in named["first"]["items"] if i["id"].endswith(shared)} == {"Quirin"}
+    for who in (author, site.join("hold-b", "Underviser E", role="facilitator")):
+        for path in ("/cohort/hold-a/handout.pdf", "/cohort/hold-a/reflections.jsonld"):
+            assert who.get(path).status_code == 404, path
+    for path in ("/cohort/hold-a/handout.pdf", "/cohort/hold-a/reflections.jsonld"):
+        assert site.visitor().get(path).status_code == 404, path
+
+
 def test_the_map_layer_is_for_signed_in_viewers_and_holds_only_what_they_may_see(site: Site) -> None:
     author = site.join("hold-b", "Vera")
     peer = site.join("hold-b", "Wilma")
@@ -291,3 +328,77 @@ def test_over_https_the_session_cookie_is_host_only_and_secure(tmp_path: Path, r
         assert "Domain" not in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     finally:
         iterator.close()
+
+
+def test_a_questions_path_view_shows_my_own_reflections_on_it_and_nothing_to_others(site: Site) -> None:
+    author = site.join("hold-a", "Sune")
+    peer = site.join("hold-a", "Tove")
+    mine = write(author, f"Min vej: {XSS}")
+    shared = write(author, "Delt vej.", visibility="cohort")
+    path = f"/map?path={QUESTION}"
+    page = author.get(path).text
+    section = page.split('class="my-path-reflections"')[1].split("</section>")[0]
+    assert set(reflection_ids(section)) == {mine, shared}
+    assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in section
+    assert f"/questions/{QUESTION}/reflect" in section
+    peer_page = peer.get(path).text
+    assert "my-path-reflections" in peer_page and not {mine, shared} & set(reflection_ids(peer_page))
+    public = site.visitor().get(path).text
+    assert "my-path-reflections" not in public and "Min vej" not in public and "Delt vej" not in public
+    assert "my-path-reflections" not in author.get(f"/map?focus={QUESTION}").text
+
+
+def test_a_reflection_may_start_from_a_concept_with_its_course_links_as_suggestions(site: Site) -> None:
+    person = site.join("hold-b", "Ulla")
+    concept = LINKED[0]
+    resource_page = person.get(f"/id/{concept}").text
+    assert f'href="/id/{concept}/reflect"' in resource_page
+    assert f"/id/{concept}/reflect" not in site.visitor().get(f"/id/{concept}").text
+    form = person.get(f"/id/{concept}/reflect")
+    assert form.status_code == 200 and f'name="link" value="{QUESTION}"' in form.text  # the question addressing it
+    offered = re.findall(r'name="link" value="([^"]+)"', form.text)
+    assert concept not in offered and len(offered) == len(set(offered)) >= 2
+    data = {"text": f"Fra begrebet: {XSS}", "visibility": "private", "link": offered[1]}
+    saved = person.post(f"/id/{concept}/reflect", {**data, f"reason-{offered[1]}": "Fordi det hænger sammen."})
+    assert saved.status_code == 303, saved.text
+    reflection = saved.headers["location"].split("#reflection-")[1]
+    assert reflection in reflection_ids(person.get(f"/id/{concept}").text)
+    assert reflection in reflection_ids(person.get("/me").text)
+    with site.db.read() as connection:
+        target = connection.execute(select(reflections.c.target).where(reflections.c.id == reflection)).scalar_one()
+    assert target.endswith(f"/id/{concept}")
+    assert person.get("/id/no-such-thing/reflect").status_code == 404
+    assert site.visitor().get(f"/id/{concept}/reflect").status_code in (302, 303)
+    assert person.post(f"/id/{concept}/reflect", data, csrf=False).status_code == 403
+
+
+TEXT_EXPORTS = ("html", "svg", "graphml", "gexf", "json", "ttl", "jsonld", "nt", "csv", "handout-md")
+
+
+def test_search_suggestions_exports_and_sparql_never_hold_a_reflection(site: Site) -> None:
+    author = site.join("hold-b", "Yrsa")
+    peer = site.join("hold-b", "Zakarias")
+    word = "Zebrafrokost"
+    private = write(author, f"{word} privat.")
+    shared = write(author, f"{word} delt {XSS}", visibility="cohort")
+    who = {"author": author.client, "peer": peer.client, "visitor": site.visitor()}
+    for role, client in who.items():
+        found = client.get("/api/search", params={"q": word}, headers=JSON)
+        assert found.status_code == 200 and found.json() == [], role
+        course = client.get("/api/search", params={"q": "støj"}, headers=JSON).text
+        assert "stoej" in course and word not in course, role  # the search works, and holds no reflection
+    for fmt in TEXT_EXPORTS:
+        for role in ("visitor", "author"):
+            answer = who[role].get(f"/export/{fmt}", params={"focus": QUESTION, "depth": "1"})
+            assert answer.status_code == 200, (fmt, role, answer.text[:200])
+            assert len(answer.content) > 500, (fmt, role)  # the view asked for, not an empty file
+            assert word not in answer.text and private not in answer.text and shared not in answer.text, (fmt, role)
+    pdf = who["visitor"].get("/export/handout", params={"focus": QUESTION, "depth": "1"})
+    assert word not in " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    query = f'SELECT ?s ?o WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{word}") || CONTAINS(STR(?s), "{shared}")) }}'
+    control = 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "Støj")) }'
+    for role, client in who.items():
+        rows = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        assert rows.status_code == 200 and rows.json()["results"]["bindings"] == [], role
+        asked = client.get("/sparql", params={"query": control}, headers={"Accept": "application/sparql-results+json"})
+        assert asked.json()["boolean"] is True, role

@@ -367,6 +367,13 @@ REFLECTION_TEXTS: dict[str, dict[str, str]] = {
     "nobody_answered": {"da": "Spørgsmål, som ingen har delt svar på", "en": "Questions nobody shared an answer to"},
     "export_markdown": {"da": "Handout (Markdown)", "en": "Handout (Markdown)"},
     "export_csv": {"da": "Regneark (CSV)", "en": "Spreadsheet (CSV)"},
+    "my_reflections_on_path": {"da": "Mine refleksioner på spørgsmålet", "en": "My reflections on the question"},
+    "none_on_path": {
+        "da": "Du har ikke skrevet en refleksion her endnu.",
+        "en": "You have not written a reflection here yet.",
+    },
+    "export_pdf": {"da": "Handout (PDF)", "en": "Handout (PDF)"},
+    "export_jsonld": {"da": "Webannotationer (JSON-LD)", "en": "Web annotations (JSON-LD)"},
     "shared_count": {"da": "{count} delte", "en": "{count} shared"},
     "no_shared": {"da": "Ingen har delt noget endnu.", "en": "Nobody has shared anything yet."},
     "other_targets": {"da": "Andet end spørgsmål", "en": "Other than questions"},

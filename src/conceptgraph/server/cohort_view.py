@@ -1,8 +1,9 @@
 """`/cohort/<slug>`: a facilitator's view of what the cohort shared, for the next session.
 
 Every shared reflection grouped by question (in course order, with the questions nobody
-answered), the resources participants linked most, and two exports: a Markdown handout and a CSV
-(UTF-8 with BOM, so Excel reads æøå; one row per reflection link). Names appear only with
+answered), the resources participants linked most, and its exports: a handout as Markdown and as
+PDF, a CSV (UTF-8 with BOM, so Excel reads æøå; one row per reflection link) and the reflections
+as W3C Web Annotations (JSON-LD, the shape of `/annotations/`). Names appear only with
 `?names=1`; `?projector=1` never shows them. Anyone but a facilitator of that cohort gets a 404.
 """
 
@@ -11,12 +12,17 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from conceptgraph.reflections.reading import cohort_summary
+from conceptgraph.reflections.annotation_json import MEDIA_TYPE, collection, to_annotation
+from conceptgraph.reflections.model import Reflection
+from conceptgraph.reflections.reading import MAX_PAGE, cohort_summary, list_reflections
 from conceptgraph.server import people
+from conceptgraph.server.annotation_view import iris
+from conceptgraph.server.cohort_handout import handout_pdf
 from conceptgraph.server.course_refs import label_of, questions, slug_of
 from conceptgraph.server.i18n import language, translate
 
@@ -114,6 +120,37 @@ def table(slug: str) -> Response:
                     [_cell(v) for v in head + [link["slug"] or "", link["label"], link["rationale"]] + tail]
                 )
     return _download("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", f"{slug}-reflections.csv")
+
+
+@bp.route("/cohort/<slug>/handout.pdf")
+def handout_as_pdf(slug: str) -> Response:
+    """The Markdown handout's content as an A4 PDF to print."""
+    content = _summary(slug)
+    response = Response(handout_pdf(content, language()), content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-handout.pdf"'
+    return response
+
+
+@bp.route("/cohort/<slug>/reflections.jsonld")
+def as_annotations(slug: str) -> Response:
+    """The shared reflections as an AnnotationCollection with one embedded page; a creator's
+    display name only with `?names=1` (the creator's opaque IRI always)."""
+    content = _summary(slug)
+    authors = {e["id"]: e.get("author") for _, entries in content["answered"] + content["other"] for e in entries}
+    shared: list[Reflection] = []
+    while True:
+        page = list_reflections(people.database(), people.viewer(), shared=True, limit=MAX_PAGE, offset=len(shared))
+        shared.extend(page.items)
+        if not page.items or len(shared) >= page.total:
+            break
+    items = [to_annotation(r, iris(), author_name=authors.get(r.id), context=False) for r in shared]
+    first = {"type": "AnnotationPage", "startIndex": 0, "items": items}
+    found = collection(iris(), total=len(items), page_size=max(len(items), 1), first=first)
+    found.update(id=f"{iris().root}/cohort/{slug}/reflections.jsonld", type="AnnotationCollection")
+    found["label"] = translate("facilitator_title", language()).format(cohort=content["cohort"]["title"])
+    found.pop("last", None)
+    body = json.dumps(found, ensure_ascii=False, indent=1)
+    return _download(body, MEDIA_TYPE, f"{slug}-reflections.jsonld")
 
 
 def _md(text: str) -> str:

@@ -72,3 +72,28 @@ def addresses(slug: str, lang: str) -> list[dict[str, Any]]:
         }
         for target in sorted(targets, key=lambda t: address_order(found, t, lang))
     ]
+
+
+def suggestions(slug: str, lang: str) -> list[dict[str, Any]]:
+    """What the writing form offers for `slug`: a question's own `cg:addresses` links; for a
+    concept, text or any other resource, the resources it is linked to in the course (either
+    direction, the course's reason where the link has one), by label."""
+    if is_question(slug):
+        return addresses(slug, lang)
+    found = projection()
+    graph = found.graph
+    reasons: dict[str, str] = {}
+    edges = [(v, d) for _, v, d in graph.out_edges(slug, data=True)]
+    edges += [(u, d) for u, _, d in graph.in_edges(slug, data=True)]
+    for other, data in edges:
+        if other != slug:
+            why = text_of(data.get("rationale") or {}, lang)
+            reasons[other] = reasons.get(other) or why
+    return sorted(
+        (
+            {"slug": other, "label": label(found, other, lang), "kind": class_name(graph.nodes[other]["cls"], lang)}
+            | {"rationale": why}
+            for other, why in reasons.items()
+        ),
+        key=lambda s: s["label"].casefold(),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conceptgraph import __version__
+from conceptgraph.server.openapi_reflections import reflection_paths
 from conceptgraph.sparql.formats import GRAPH_TYPES, SHORT_NAMES, TABLE_TYPES
 
 ERROR = {"$ref": "#/components/responses/Error"}
@@ -130,6 +131,7 @@ def openapi_document(settings: dict[str, Any]) -> dict[str, Any]:
                     },
                 }
             },
+            **reflection_paths(),
         },
         "components": {
             "responses": {

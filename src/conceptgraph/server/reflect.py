@@ -1,9 +1,11 @@
 """Writing, editing and deleting one's reflection in the browser (no script needed).
 
 `/questions/<slug>/reflect` offers the question's own `cg:addresses` links as suggestions, each
-with an empty reason for the participant to write; `/reflections/<id>/edit` the same form filled
-in. Before saving, text that looks like a CPR or phone number is shown back with a warning and
-saved only when the participant confirms. Someone else's reflection is a 404 here, as everywhere.
+with an empty reason for the participant to write; `/id/<slug>/reflect` starts a reflection from
+any course resource (a concept, a text), offering what the course links it to;
+`/reflections/<id>/edit` the same form filled in. Before saving, text that looks like a CPR or
+phone number is shown back with a warning and saved only when the participant confirms. Someone
+else's reflection is a 404 here, as everywhere.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from conceptgraph.reflections.reading import get_reflection
 from conceptgraph.reflections.visibility import Viewer
 from conceptgraph.reflections.writing import create_reflection, delete_reflection, update_reflection
 from conceptgraph.server import people
-from conceptgraph.server.course_refs import addresses, iri_of, is_question, label_of, projection, slug_of
+from conceptgraph.server.course_refs import iri_of, is_question, label_of, projection, slug_of, suggestions
 from conceptgraph.server.http import ApiError
 from conceptgraph.server.i18n import language
 from conceptgraph.server.me import require_session
@@ -31,11 +33,22 @@ bp = Blueprint("reflect", __name__)
 @bp.route("/questions/<slug>/reflect", methods=["GET", "POST"])
 def write(slug: str) -> Any:
     """A new reflection on the question `slug`."""
+    return _new(slug, is_question(slug))
+
+
+@bp.route("/id/<slug>/reflect", methods=["GET", "POST"])
+def write_about(slug: str) -> Any:
+    """A new reflection that starts from any course resource `slug` (a concept, a text, a question)."""
+    return _new(slug, slug in projection().graph)
+
+
+def _new(slug: str, known: bool) -> Any:
+    """The writing form for `slug`, or its saving; 404 unless `known`."""
     people.require_csrf()
     session = require_session()
     if isinstance(session, Response):
         return session
-    if not is_question(slug):
+    if not known:
         abort(404)
     form = _form_values(None) if request.method == "GET" else _posted()
     if request.method == "GET":
@@ -151,9 +164,9 @@ def _save(slug: str, values: dict[str, Any], store: Any, reflection: Reflection 
 
 def _form_page(slug: str, values: dict[str, Any], *, status: int = 200, **extra: Any) -> Response:
     lang = language()
-    suggestions = addresses(slug, lang) if is_question(slug) else []
-    offered = {s["slug"] for s in suggestions}
-    suggestions += [
+    offered_links = suggestions(slug, lang) if slug in projection().graph else []
+    offered = {s["slug"] for s in offered_links}
+    offered_links += [
         {"slug": s, "label": label_of(iri_of(s), lang), "kind": "", "rationale": ""}
         for s in values["reasons"]
         if s not in offered and s in projection().graph
@@ -162,7 +175,7 @@ def _form_page(slug: str, values: dict[str, Any], *, status: int = 200, **extra:
         "people/reflect.html",
         question={"slug": slug, "label": label_of(iri_of(slug), lang)},
         values=values,
-        suggestions=suggestions,
+        suggestions=offered_links,
         **{"reflection": None, "warning": None, "error": None, **extra},
     )
     return Response(body, status=status, mimetype="text/html")

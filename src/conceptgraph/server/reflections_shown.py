@@ -61,9 +61,14 @@ def reflections_about(slug: str) -> dict[str, Any]:
     return {"items": about, "mine": len(mine), "shared": len(about) - len(mine)}
 
 
+def my_reflections_on(slug: str) -> list[dict[str, Any]]:
+    """The viewer's own reflections answering `slug` (its target), for a question's path view."""
+    return [r for r in _visible() if r["mine"] and r["target"] == slug]
+
+
 @bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
-    return {"reflections_about": reflections_about, "is_question": is_question}
+    return {"reflections_about": reflections_about, "my_reflections_on": my_reflections_on, "is_question": is_question}
 
 
 @bp.after_app_request
