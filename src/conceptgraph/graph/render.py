@@ -10,8 +10,8 @@ from typing import Any
 from pyvis.network import Network
 
 from conceptgraph.graph import overview
-from conceptgraph.graph.colours import INK, PATH_BORDER, label_colour, node_colour
-from conceptgraph.graph.layout import positions
+from conceptgraph.graph.colours import INK, LABEL_INSIDE, PATH_BORDER, label_colour, node_colour
+from conceptgraph.graph.layout import positions, spread
 from conceptgraph.graph.projection import Projection
 from conceptgraph.graph.views import View
 
@@ -143,6 +143,14 @@ def label_box(label: str, font_size: float = FONT_SIZE) -> tuple[float, float]:
     return widest * font_size + 14, len(lines) * font_size + 14
 
 
+def _drawn_size(graph: Any, slug: str, label: str) -> tuple[float, float]:
+    """A node's estimated extent: the label box, plus the shape above it where the label is outside."""
+    width, height = label_box(label)
+    if style(graph.nodes[slug]["cls"])[1] in LABEL_INSIDE:
+        return width, height
+    return max(width, 50.0), height + 50.0
+
+
 def network_data(projection: Projection, view: View) -> dict[str, Any]:
     """Nodes, edges and options for vis-network, plus what the page needs beside the canvas."""
     lang = view.params.lang
@@ -164,6 +172,7 @@ def network_data(projection: Projection, view: View) -> dict[str, Any]:
         extra["overview"] = True
     else:
         placed = positions(view.nodes, view.edges, {n: graph.nodes[n]["cls"] for n in view.nodes})
+        placed = spread(placed, {slug: _drawn_size(graph, slug, labels[slug]) for slug in view.nodes})
     net = Network(directed=True)
     for slug in view.nodes:
         _add_node(net, graph, view, slug, labels[slug], placed[slug])
