@@ -4,9 +4,10 @@ interactive, beside pyvis's own page with its default physics, in one run.
     python benchmarks/map_render.py [--sizes course,1000,5000] [--runs 5]
 
 For each graph (the course, and generated course-shaped graphs of 1,000 and 5,000 nodes) a real
-`conceptgraph serve` answers `/map`; Debian's headless Chromium loads it. "capped" is the default
-view (at most 300 nodes drawn, the page says what it hides); "all" raises the cap to draw
-everything. The peer is pyvis's generated HTML for the same drawn nodes with its default physics
+`conceptgraph serve` answers the map; Debian's headless Chromium loads it. "overview" is the first
+map a participant sees (`/map`: themes, texts and their main concepts); "capped" is the whole
+course (`/map?all=1`, at most 300 nodes drawn, the page says what it hides); "all" raises the cap
+to draw everything. The peer is pyvis's generated HTML for the same drawn nodes with its default physics
 (its CDN scripts served from our vendored copies), timed until vis-network reports it stabilised.
 """
 
@@ -31,6 +32,7 @@ from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer  # noqa: E402
 
 VENDOR = ROOT / "web" / "static" / "vendor"
 PEER_TIMEOUT_MS = 120_000
+VIEWS = (("overview", 300, "/map"), ("capped", 300, "/map?all=1"), ("all", 1_000_000, "/map?all=1"))
 
 
 def server_for(size: str, cap: int, work: Path) -> RunningServer:
@@ -130,10 +132,10 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for size in args.sizes.split(","):
-            for label, cap in (("capped", 300), ("all", 1_000_000)):
+            for label, cap, path in VIEWS:
                 server = server_for(size, cap, args.work / label)
                 try:
-                    url = f"{server.url}/map"
+                    url = f"{server.url}{path}"
                     first, build = server_ms(url, args.runs)
                     drawn_ms, drawn = browser_ms(browser, url, args.runs)
                     peer = peer_ms(browser, pyvis_html(url))
