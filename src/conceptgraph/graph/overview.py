@@ -1,9 +1,10 @@
 """The first map a participant sees: the themes, their texts and each text's main concept, with the
 rest folded into the text it comes from — few enough nodes to read on a phone without zooming.
 
-The nodes are arranged in blocks, one per theme: the theme (and any concept that belongs to the
-theme itself) on top, its texts in a row under it, and each text's main concept under that text.
-Row heights and column widths come from the wrapped labels, so no two labels share space. Two
+The nodes are arranged in blocks, one per theme: the theme on top, its texts in a row under it,
+and each text's main concept under its text (on a narrow screen: one text a row, its concept
+beside it). Row heights and column widths come from the wrapped labels, so no two labels share
+space. Two
 arrangements are computed, both fixed: blocks side by side for a wide screen, stacked for a narrow
 one; the page picks by its own width, so the same view on the same screen is drawn the same way.
 """
@@ -32,19 +33,18 @@ class Block:
     """One theme with its texts; `main` maps each text to the concepts drawn under it."""
 
     theme: str | None
-    extras: tuple[str, ...]
     texts: tuple[str, ...]
     main: dict[str, tuple[str, ...]]
 
     def nodes(self) -> list[str]:
         """Every node this block draws."""
         head = [self.theme] if self.theme else []
-        return head + list(self.extras) + list(self.texts) + [c for t in self.texts for c in self.main[t]]
+        return head + list(self.texts) + [c for t in self.texts for c in self.main[t]]
 
     def rows(self, shape: str) -> list[list[str | None]]:
         """The block's grid, row by row (None is an empty cell). "wide": the texts side by side,
         each main concept under its text; "narrow": one text a row, its main concepts beside it."""
-        head: list[str | None] = [self.theme, *self.extras]
+        head: list[str | None] = [self.theme]
         if shape == "narrow":
             rows = [head] + [[t, *self.main[t]] for t in self.texts]
         else:
@@ -86,9 +86,10 @@ def blocks(graph: nx.MultiDiGraph) -> list[Block]:
 
 def _themes_in_course_order(graph: nx.MultiDiGraph, texts: list[str]) -> list[str]:
     """A theme comes in the course where its first text does."""
+    order = {text: index for index, text in enumerate(texts)}
 
     def first(theme: str) -> int:
-        return min((texts.index(t) for t in _sources(graph, theme, "cg:partOfTheme", "Text")), default=len(texts))
+        return min((order[t] for t in _sources(graph, theme, "cg:partOfTheme", "Text")), default=len(texts))
 
     return sorted((s for s, a in graph.nodes(data=True) if a["cls"] == "Theme"), key=lambda s: (first(s), s))
 
@@ -98,31 +99,21 @@ def _blocks(graph: nx.MultiDiGraph, main: int, with_texts: bool) -> list[Block]:
     texts = every_text if with_texts else []
     themes = _themes_in_course_order(graph, every_text)
     unthemed = set(texts)
-    found: list[Block] = []
-    taken: set[str] = set(themes)
+    grouped: list[tuple[str | None, list[str]]] = []
     for theme in themes:
-        own = [t for t in texts if t in unthemed and t in _sources(graph, theme, "cg:partOfTheme", "Text")]
+        members = set(_sources(graph, theme, "cg:partOfTheme", "Text"))
+        own = [t for t in texts if t in unthemed and t in members]
         unthemed -= set(own)
-        found.append(Block(theme, (), tuple(own), {}))
+        grouped.append((theme, own))
     if unthemed:
-        found.append(Block(None, (), tuple(_ranked(graph, list(unthemed))), {}))
-    taken |= set(texts)
-    mains: list[Block] = []
-    for block in found:
-        chosen = {t: _main_concepts(graph, t, taken, main) for t in block.texts}
+        grouped.append((None, [t for t in texts if t in unthemed]))
+    taken = set(themes) | set(texts)
+    found: list[Block] = []
+    for head, own in grouped:
+        chosen = {t: _main_concepts(graph, t, taken, main) for t in own}
         taken |= {c for cs in chosen.values() for c in cs}
-        mains.append(Block(block.theme, (), block.texts, chosen))
-    return [_with_extras(graph, block, taken) for block in mains]
-
-
-def _with_extras(graph: nx.MultiDiGraph, block: Block, taken: set[str]) -> Block:
-    """Concepts that belong to the theme itself (not through a text) sit beside it."""
-    if block.theme is None or not block.texts:
-        return block
-    extras = _ranked(
-        graph, [s for s in _sources(graph, block.theme, "cg:partOfTheme") if s not in taken and s not in block.texts]
-    )
-    return Block(block.theme, tuple(extras[:1]), block.texts, block.main)
+        found.append(Block(head, tuple(own), chosen))
+    return found
 
 
 def arrange(found: list[Block], size: Size, shape: str) -> dict[str, tuple[float, float]]:
