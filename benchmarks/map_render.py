@@ -4,9 +4,10 @@ interactive, beside pyvis's own page with its default physics, in one run.
     python benchmarks/map_render.py [--sizes course,1000,5000] [--runs 5] [--pages-only]
 
 For each graph (the course, and generated course-shaped graphs of 1,000 and 5,000 nodes) a real
-`conceptgraph serve` answers `/map`; Debian's headless Chromium loads it. "capped" is the default
-view (at most 300 nodes drawn, the page says what it hides); "all" raises the cap to draw
-everything. The peer is pyvis's generated HTML for the same drawn nodes with its default physics
+`conceptgraph serve` answers the map; Debian's headless Chromium loads it. "overview" is the first
+map a participant sees (`/map`: themes, texts and their main concepts); "capped" is the whole
+course (`/map?all=1`, at most 300 nodes drawn, the page says what it hides); "all" raises the cap
+to draw everything. The peer is pyvis's generated HTML for the same drawn nodes with its default physics
 (its CDN scripts served from our vendored copies), timed until vis-network reports it stabilised.
 
 The participant pages (the start page and a tour step, on a laptop and a phone screen) are timed
@@ -40,6 +41,7 @@ SCREENS = {"1366×768": {"width": 1366, "height": 768}, "390×844": {"width": 39
 # ms from the top page's navigation start to its framed map drawn (the frame has its own clock).
 FRAME_READY = """() => { const frame = document.getElementById('tour-map').contentWindow;
     return frame.performance.timeOrigin + frame.mapReadyAt - performance.timeOrigin; }"""
+VIEWS = (("overview", 300, "/map"), ("capped", 300, "/map?all=1"), ("all", 1_000_000, "/map?all=1"))
 
 
 def server_for(size: str, cap: int, work: Path) -> RunningServer:
@@ -173,10 +175,10 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         pages = participant_pages(browser, args.work, args.runs)
         for size in [] if args.pages_only else args.sizes.split(","):
-            for label, cap in (("capped", 300), ("all", 1_000_000)):
+            for label, cap, path in VIEWS:
                 server = server_for(size, cap, args.work / label)
                 try:
-                    url = f"{server.url}/map"
+                    url = f"{server.url}{path}"
                     first, build = server_ms(url, args.runs)
                     drawn_ms, drawn = browser_ms(browser, url, args.runs)
                     peer = peer_ms(browser, pyvis_html(url))

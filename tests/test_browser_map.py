@@ -30,7 +30,7 @@ def click_node(page: Any, slug: str) -> None:
 
 
 def test_map_loads_every_node_without_errors_or_outside_requests(page: Any, server: RunningServer) -> None:
-    open_map(page, f"{server.url}/map")
+    open_map(page, f"{server.url}/map?all=1")
     assert page.evaluate("window.conceptgraphMap.nodes.length") == 183
     assert page.console_errors == []
     assert page.outside_requests == []
@@ -38,6 +38,7 @@ def test_map_loads_every_node_without_errors_or_outside_requests(page: Any, serv
 
 def test_search_select_focus_changes_the_url(page: Any, server: RunningServer) -> None:
     open_map(page, f"{server.url}/map")
+    overview = page.evaluate("window.conceptgraphMap.nodes.length")
     page.fill("#search", "akerstrom")
     page.wait_for_selector("#search-suggestions a")
     suggestion = page.locator("#search-suggestions a").first
@@ -48,7 +49,7 @@ def test_search_select_focus_changes_the_url(page: Any, server: RunningServer) -
     assert page.evaluate("window.conceptgraphMap.nodes.get('aakerstroem').borderWidth") == 4
     page.go_back()
     page.wait_for_selector("body[data-map-ready=true]")
-    assert page.evaluate("window.conceptgraphMap.nodes.length") == 183
+    assert page.evaluate("window.conceptgraphMap.nodes.length") == overview
 
 
 def test_path_view_highlights_the_question_theory_texts_and_authors(page: Any, server: RunningServer) -> None:
@@ -121,8 +122,8 @@ def test_usable_on_a_phone(browser: Any, server: RunningServer) -> None:
     box = page.locator("#map").bounding_box()
     assert box["width"] > 300 and box["height"] > 300
     page.evaluate("window.conceptgraphMap.select('den-potentielle-organisation')")
-    panel = page.locator("#panel").bounding_box()
-    assert panel["width"] > 300 and panel["y"] >= box["y"] + box["height"] - 1
+    panel = page.locator("#panel").bounding_box()  # a sheet at the bottom of the screen
+    assert panel["width"] > 300 and abs(panel["y"] + panel["height"] - 844) <= 1
     context.close()
 
 

@@ -61,7 +61,7 @@ class Questions(HTMLParser):
 
 
 def test_map_of_the_whole_course(server: RunningServer) -> None:
-    reply = fetch(f"{server.url}/map", headers=HTML)
+    reply = fetch(f"{server.url}/map?all=1", headers=HTML)
     assert reply.status == 200
     data = map_data(reply.text)
     assert len(data["nodes"]) == 183 and len(data["edges"]) > 400
@@ -218,7 +218,7 @@ def test_hostile_label_is_escaped_in_html_and_json(hostile_server: RunningServer
 
 
 def test_a_large_view_says_what_it_hides(hostile_server: RunningServer) -> None:
-    body = fetch(f"{hostile_server.url}/map", headers=HTML).text
+    body = fetch(f"{hostile_server.url}/map?all=1", headers=HTML).text
     assert len(map_data(body)["nodes"]) == 50
     assert "Kortet viser 50 af 184 elementer" in body
 
@@ -229,3 +229,47 @@ def test_embed_view_may_be_framed_and_others_not(server: RunningServer) -> None:
     assert 'class="embed"' in embedded.text and "map-tools" not in embedded.text
     normal = fetch(f"{server.url}/map?focus=stoej", headers=HTML)
     assert "frame-ancestors 'self'" in normal.headers["content-security-policy"]
+
+
+OVERVIEW_THEMES = {"velfaerdstransformation", "saet-borgeren-i-spil", "borgerinddragelse", "motivation"}
+OVERVIEW_TEXTS = {
+    f"tekst-{n}-{name}"
+    for n, name in enumerate(
+        ["soerensen-torfing", "mandag-morgen", "aakerstroem", "tortzen", "bason", "tortzen", "mandag-morgen"], start=1
+    )
+}
+
+
+def test_first_map_is_an_overview_of_themes_texts_and_main_concepts(server: RunningServer) -> None:
+    body = fetch(f"{server.url}/map", headers=HTML).text
+    data = map_data(body)
+    slugs = {n["id"] for n in data["nodes"]}
+    assert OVERVIEW_THEMES | OVERVIEW_TEXTS <= slugs
+    concepts = slugs - OVERVIEW_THEMES - OVERVIEW_TEXTS
+    assert {"den-potentielle-organisation", "borgercentreret-innovation"} <= concepts and len(concepts) == 7
+    assert data["overview"] is True and set(data["narrow"]) == slugs
+    # Each text and theme opens into its own view, which says how much it unfolds.
+    assert data["open"]["tekst-3-aakerstroem"]["url"] == "/map?text=tekst-3-aakerstroem"
+    assert data["open"]["borgerinddragelse"]["url"] == "/map?theme=borgerinddragelse"
+    assert data["open"]["tekst-3-aakerstroem"]["count"] > 9
+    assert 'href="/map?all=1"' in body
+    assert len(map_data(fetch(f"{server.url}/map?all=1", headers=HTML).text)["nodes"]) == 183
+    # "Download this view" downloads the overview, not the whole course.
+    assert "/export/png?overview=1" in body
+
+
+def test_long_labels_wrap_and_are_never_cut(server: RunningServer) -> None:
+    data = map_data(fetch(f"{server.url}/map?path=netvaerkstema-og-stoej", headers=HTML).text)
+    for node in data["nodes"]:
+        assert node["label"].replace("\n", " ") == data["details"][node["id"]]["label"]
+        assert max(len(line) for line in node["label"].split("\n")) <= max(28, *map(len, node["label"].split()))
+    question = next(n for n in data["nodes"] if n["id"] == "netvaerkstema-og-stoej")
+    assert question["label"].count("\n") >= 2
+
+
+def test_connection_form_works_by_name_without_the_script(server: RunningServer) -> None:
+    """A browser without JavaScript submits the names as typed; the server answers with the slugs."""
+    reply = fetch(f"{server.url}/map?from=potentielle&to=Bason", headers=HTML)  # the redirect is followed
+    data = map_data(reply.text)
+    assert data["view"] == {"from": "den-potentielle-organisation", "to": "bason"}
+    assert {"den-potentielle-organisation", "bason"} <= {n["id"] for n in data["nodes"]}

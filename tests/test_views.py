@@ -173,3 +173,41 @@ def test_very_large_views_get_a_linear_grid_by_class() -> None:
     concepts_x = {placed[n][0] for n in nodes if groups[n] == "Concept"}
     texts_x = {placed[n][0] for n in nodes if groups[n] == "Text"}
     assert max(concepts_x) < min(texts_x)  # one block per class, side by side
+
+
+def test_overview_is_the_map_default_only_and_all_is_the_whole_course(projection: Projection) -> None:
+    assert parse_view({}, projection, default_overview=True).overview
+    assert not parse_view({"all": "1"}, projection, default_overview=True).overview
+    assert not parse_view({"focus": "stoej"}, projection, default_overview=True).overview
+    assert not parse_view({}, projection).overview  # exports and the command line draw the whole course
+    assert parse_view({"overview": "1"}, projection).query_args() == {"overview": "1"}
+
+
+@pytest.mark.parametrize("shape", ["wide", "narrow"])
+def test_overview_arrangement_keeps_every_estimated_box_apart(projection: Projection, shape: str) -> None:
+    from conceptgraph.graph import overview
+    from conceptgraph.graph.render import OVERVIEW_WRAP, label_box, wrap
+
+    found = overview.blocks(projection.graph)
+    nodes = [n for block in found for n in block.nodes()]
+    assert len(nodes) == len(set(nodes)) <= overview.MAX_NODES
+
+    def size(slug: str) -> tuple[float, float]:
+        return label_box(wrap(projection.graph.nodes[slug]["label"]["da"], OVERVIEW_WRAP))
+
+    placed = overview.arrange(found, size, shape)
+    assert set(placed) == set(nodes)
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            (ax, ay), (bx, by) = placed[a], placed[b]
+            apart_x = abs(ax - bx) >= (size(a)[0] + size(b)[0]) / 2
+            apart_y = abs(ay - by) >= (size(a)[1] + size(b)[1]) / 2
+            assert apart_x or apart_y, (a, b)
+
+
+def test_every_class_colour_keeps_its_label_readable() -> None:
+    from conceptgraph.graph.colours import contrast, label_colour
+    from conceptgraph.graph.render import DEFAULT_STYLE, STYLE
+
+    for cls, (colour, *_) in {**STYLE, "": DEFAULT_STYLE}.items():
+        assert contrast(label_colour(colour, "box"), colour) >= 4.5, cls

@@ -71,6 +71,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "map_label": {"da": "Begrebskort", "en": "Concept map"},
     "close": {"da": "Luk", "en": "Close"},
+    "open_view": {"da": "Fold ud på kortet ({count} elementer)", "en": "Unfold on the map ({count} items)"},
+    "overview_intro": {
+        "da": "Overblik: kursets temaer, tekster og hver teksts vigtigste begreb. Klik på en tekst eller et tema "
+        "for at folde det ud.",
+        "en": "Overview: the course's themes, texts and each text's main concept. Click a text or a theme to "
+        "unfold it.",
+    },
+    "whole_map": {"da": "Se hele kortet ({count} elementer)", "en": "See the whole map ({count} items)"},
     "open_page": {"da": "Åbn siden", "en": "Open the page"},
     "focus_here": {"da": "Fokusér her", "en": "Focus here"},
     "definition": {"da": "Definition", "en": "Definition"},

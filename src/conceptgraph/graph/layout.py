@@ -59,3 +59,33 @@ def _grid_by_group(nodes: list[str], groups: dict[str, str]) -> dict[str, tuple[
         x += (side + 2) * SPACING
         row_height = max(row_height, math.ceil(len(members) / side) * SPACING * 0.6)
     return placed
+
+
+# A view is spread by at most this factor to keep its labels apart; beyond it, letters would shrink
+# more than the overlaps it removes are worth.
+MAX_SPREAD = 2.5
+
+
+def spread(
+    placed: dict[str, tuple[float, float]], sizes: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
+    """The positions scaled about the origin just enough that no two boxes (`sizes`: width,
+    height) overlap, up to MAX_SPREAD: wrapped labels need more room than the force layout gives."""
+    nodes = sorted(placed)
+    if len(nodes) > FORCE_LAYOUT_UP_TO:
+        return placed  # the grid overview spaces its own cells
+    factor = 1.0
+    for i, a in enumerate(nodes):
+        (ax, ay), (aw, ah) = placed[a], sizes[a]
+        for b in nodes[i + 1 :]:
+            (bx, by), (bw, bh) = placed[b], sizes[b]
+            dx, dy = abs(ax - bx), abs(ay - by)
+            need_x = (aw + bw) / 2 / dx if dx else math.inf
+            need_y = (ah + bh) / 2 / dy if dy else math.inf
+            factor = max(factor, min(need_x, need_y))
+            if factor >= MAX_SPREAD:
+                factor = MAX_SPREAD
+                break
+        if factor >= MAX_SPREAD:
+            break
+    return {n: (round(x * factor, 1), round(y * factor, 1)) for n, (x, y) in placed.items()}

@@ -14,6 +14,7 @@ from functools import lru_cache
 import networkx as nx
 
 from conceptgraph.errors import ConceptGraphError
+from conceptgraph.graph import overview
 from conceptgraph.graph.projection import Projection
 from conceptgraph.ontology import class_names, is_a
 
@@ -29,7 +30,9 @@ WEIGHTS = {
 }
 MAX_PATHS = 3
 # The URL parameters a view is made of: nothing else in a URL is ever passed on (into redirects, say).
-VIEW_PARAMETERS = ("focus", "depth", "types", "text", "theme", "path", "from", "to", "lang", "embed")
+VIEW_PARAMETERS = ("focus", "depth", "types", "text", "theme", "path", "from", "to", "overview", "all", "lang", "embed")
+# The parameters that choose what a view shows; a map URL with none of them opens on the overview.
+SELECTING = ("focus", "types", "text", "theme", "path", "from", "to")
 
 
 class ViewError(ConceptGraphError):
@@ -67,6 +70,7 @@ class ViewParams:
     path: str | None = None
     source: str | None = None
     target: str | None = None
+    overview: bool = False
     lang: str = "da"
     embed: bool = False
 
@@ -81,6 +85,7 @@ class ViewParams:
             "path": self.path,
             "from": self.source,
             "to": self.target,
+            "overview": "1" if self.overview else None,
             "lang": "en" if self.lang == "en" else None,
             "embed": "1" if self.embed else None,
         }
@@ -117,8 +122,12 @@ def view_arguments(args: Mapping[str, str]) -> dict[str, str]:
     return {name: args[name] for name in VIEW_PARAMETERS if name in args}
 
 
-def parse_view(args: Mapping[str, str], projection: Projection) -> ViewParams:
-    """Validate URL parameters against the projection. Raises ViewError."""
+def parse_view(args: Mapping[str, str], projection: Projection, *, default_overview: bool = False) -> ViewParams:
+    """Validate URL parameters against the projection. Raises ViewError.
+
+    `overview=1` asks for the overview; with `default_overview` (the map page) so does a URL that
+    selects nothing, unless it says `all=1` (the whole course).
+    """
     graph = projection.graph
 
     def slug(name: str) -> str | None:
@@ -140,6 +149,8 @@ def parse_view(args: Mapping[str, str], projection: Projection) -> ViewParams:
         path=slug("path"),
         source=slug("from"),
         target=slug("to"),
+        overview=_flag(args, "overview")
+        or (default_overview and not _flag(args, "all") and not any(args.get(n) for n in SELECTING)),
         lang="en" if args.get("lang") == "en" else "da",
         embed=args.get("embed") in ("1", "true"),
     )
@@ -150,6 +161,10 @@ def parse_view(args: Mapping[str, str], projection: Projection) -> ViewParams:
         missing = "from" if params.target else "to"
         raise ViewError(missing, "from= and to= go together: give both slugs", text="bad_pair")
     return params
+
+
+def _flag(args: Mapping[str, str], name: str) -> bool:
+    return args.get(name) in ("1", "true")
 
 
 def _depth(value: str | None) -> int:
@@ -180,11 +195,13 @@ def select(projection: Projection, params: ViewParams, *, max_nodes: int) -> Vie
     highlight: set[str] = set()
     highlight_edges: set[tuple[str, str, str]] = set()
     paths: list[list[Step]] = []
+    if params.overview:
+        keep = {n for block in overview.blocks(graph) for n in block.nodes()}
     if params.focus:
         keep = set(nx.ego_graph(graph.to_undirected(as_view=True), params.focus, radius=params.depth))
         highlight = {params.focus}
     if params.text or params.theme:
-        keep &= _belonging(graph, params.text or params.theme or "")
+        keep &= belonging(graph, params.text or params.theme or "")
     if params.types:
         keep = {n for n in keep if any(is_a(graph.nodes[n]["cls"], t) for t in params.types)} | highlight
     if params.path:
@@ -203,7 +220,7 @@ def select(projection: Projection, params: ViewParams, *, max_nodes: int) -> Vie
     return View(params, nodes, edges, highlight, highlight_edges, paths, total - len(nodes), total)
 
 
-def _belonging(graph: nx.MultiDiGraph, slug: str) -> set[str]:
+def belonging(graph: nx.MultiDiGraph, slug: str) -> set[str]:
     """A text, author or theme with everything that comes from it and the questions about it."""
     cls = graph.nodes[slug]["cls"]
     texts = {slug}

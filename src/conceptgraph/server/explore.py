@@ -16,7 +16,16 @@ from conceptgraph.graph.describe import details, label, neighbour_summary, text_
 from conceptgraph.graph.listing import question_sets
 from conceptgraph.graph.projection import Projection
 from conceptgraph.graph.render import class_name, legend, network_data
-from conceptgraph.graph.views import View, ViewError, ViewParams, parse_view, search, select, view_arguments
+from conceptgraph.graph.views import (
+    View,
+    ViewError,
+    ViewParams,
+    belonging,
+    parse_view,
+    search,
+    select,
+    view_arguments,
+)
 from conceptgraph.server.http import CSP
 from conceptgraph.server.i18n import language
 from conceptgraph.server.mistakes import no_match, view_mistake
@@ -72,8 +81,11 @@ def map_view() -> Response | Any:
         args["types"] = ",".join([*request.args.getlist("type"), args.get("types", "")]).strip(",")
     if request.args.get("q") and not request.args.get("focus"):
         return _search_redirect(projection, request.args["q"], args)
+    named = _resolve_ends(projection, args)
+    if named != args:  # "Hvordan hænger X og Y sammen?" typed by name, without the page's script
+        return redirect(url_for("explore.map_view", **cast(dict[str, Any], named)))
     try:
-        params = parse_view(args, projection)
+        params = parse_view(args, projection, default_overview=True)
     except ViewError as exc:
         raise view_mistake(projection, exc, args) from None
     service = current_app.extensions["conceptgraph"]
@@ -90,6 +102,7 @@ def map_view() -> Response | Any:
         sparql=view_query(view, projection.base),
         node_labels={s: label(projection, s, lang) for s in view.nodes},
         export_formats=EXPORT_NAMES[lang],
+        course_size=len(projection.graph),
     )
     response = Response(body, mimetype="text/html")
     if params.embed:  # the course platform and slide tools frame embedded views
@@ -109,7 +122,37 @@ def _map_data(projection: Projection, params: ViewParams, settings: dict[str, An
     data["summaries"] = {slug: neighbour_summary(projection, slug, lang) for slug in view.nodes}
     data["focus"] = params.focus or params.path or params.source or ""
     data["view"] = params.query_args()
+    if params.overview:
+        data["open"] = _openings(projection, view, lang)
     return view, data
+
+
+def _openings(projection: Projection, view: View, lang: str) -> dict[str, dict[str, Any]]:
+    """For each theme and text of the overview: the view it opens into and how much that holds."""
+    graph = projection.graph
+    found = {}
+    for slug in view.nodes:
+        cls = graph.nodes[slug]["cls"]
+        if cls in ("Theme", "Text"):
+            name = "theme" if cls == "Theme" else "text"
+            args = {name: slug, **_lang_arg(lang)}
+            found[slug] = {
+                "url": url_for("explore.map_view", **cast(dict[str, Any], args)),
+                "count": len(belonging(graph, slug)),
+            }
+    return found
+
+
+def _resolve_ends(projection: Projection, args: dict[str, str]) -> dict[str, str]:
+    """`from=` and `to=` as slugs: a name that is not a slug becomes its best search match."""
+    resolved = dict(args)
+    for name in ("from", "to"):
+        value = args.get(name, "").strip()
+        if value and value not in projection.graph:
+            found = search(projection, value, limit=1)
+            if found:
+                resolved[name] = found[0][0]
+    return resolved
 
 
 def _search_redirect(projection: Projection, query: str, args: dict[str, str]) -> ResponseReturnValue:

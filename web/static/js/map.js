@@ -25,36 +25,111 @@
   }
 
   // ---------------------------------------------------------------- search suggestions
-  function suggest(input) {
-    const list = document.getElementById(input.id + "-suggestions") || document.getElementById("search-suggestions");
+  async function suggestions(query) {
     const lang = (json("map-strings") || {}).lang || "da";
-    let timer = null;
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(async function () {
-        const query = input.value.trim();
-        if (!query) { list.replaceChildren(); return; }
-        const response = await fetch(withLang("/api/search?q=" + encodeURIComponent(query), lang));
-        const results = response.ok ? await response.json() : [];
-        list.replaceChildren(...results.map(function (result) {
-          const item = element("li");
-          if (input.dataset.suggest === "navigate") {
-            const link = element("a", result.label);
-            link.href = result.url;
-            item.appendChild(link);
-          } else {
-            const button = element("button", result.label);
-            button.type = "button";
-            button.addEventListener("click", function () { input.value = result.slug; list.replaceChildren(); });
-            item.appendChild(button);
-          }
-          item.appendChild(element("span", " " + result.kind, "kind"));
-          return item;
-        }));
-      }, 150);
-    });
+    const response = await fetch(withLang("/api/search?q=" + encodeURIComponent(query), lang));
+    return response.ok ? response.json() : [];
   }
-  for (const input of document.querySelectorAll("input[data-suggest]")) suggest(input);
+
+  function debounced(callback) {
+    let timer = null;
+    return function () { clearTimeout(timer); timer = setTimeout(callback, 150); };
+  }
+
+  // The search box: suggestions are links to the map focused on them.
+  function suggestLinks(input) {
+    const list = document.getElementById("search-suggestions");
+    input.addEventListener("input", debounced(async function () {
+      const query = input.value.trim();
+      const results = query ? await suggestions(query) : [];
+      list.replaceChildren(...results.map(function (result) {
+        const item = element("li");
+        const link = element("a", result.label);
+        link.href = result.url;
+        item.appendChild(link);
+        item.appendChild(element("span", " " + result.kind, "kind"));
+        return item;
+      }));
+    }));
+  }
+  for (const input of document.querySelectorAll("input[data-suggest=navigate]")) suggestLinks(input);
+
+  // "Hvordan hænger X og Y sammen?": each field a WAI-ARIA combobox over the same search. The
+  // person reads and types names; a hidden field carries the picked slug, so the URL keeps slugs.
+  // Without this script the visible field is submitted and the server resolves the name.
+  function combobox(input) {
+    const list = document.getElementById(input.id + "-suggestions");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    input.removeAttribute("aria-describedby");
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", input.labels[0].textContent);
+    list.hidden = true;
+    const hidden = element("input");
+    hidden.type = "hidden";
+    hidden.name = input.name;
+    hidden.value = input.dataset.slug || input.value;
+    input.removeAttribute("name");
+    input.form.appendChild(hidden);
+    let results = [];
+    let active = -1;
+
+    function show(open) {
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) { active = -1; input.removeAttribute("aria-activedescendant"); }
+    }
+    function activate(index) {
+      active = index;
+      for (const [i, option] of Array.from(list.children).entries()) option.setAttribute("aria-selected", i === index ? "true" : "false");
+      if (index >= 0) input.setAttribute("aria-activedescendant", list.children[index].id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function pick(index) {
+      const result = results[index];
+      input.value = result.label;
+      hidden.value = result.slug;
+      show(false);
+    }
+    function render() {
+      list.replaceChildren(...results.map(function (result, index) {
+        const option = element("li", null, "option");
+        option.id = list.id + "-" + index;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.appendChild(element("span", result.label));
+        option.appendChild(element("span", " " + result.kind, "kind"));
+        option.addEventListener("mousedown", function (event) { event.preventDefault(); pick(index); });
+        return option;
+      }));
+      show(results.length > 0);
+    }
+    input.addEventListener("input", function () { hidden.value = input.value.trim(); });
+    input.addEventListener("input", debounced(async function () {
+      const query = input.value.trim();
+      results = query ? await suggestions(query) : [];
+      render();
+    }));
+    input.addEventListener("keydown", function (event) {
+      const open = !list.hidden && results.length > 0;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (!open) { if (results.length) { show(true); activate(event.key === "ArrowDown" ? 0 : results.length - 1); } return; }
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        activate((active + step + results.length) % results.length);
+      } else if (event.key === "Enter" && open && active >= 0) {
+        event.preventDefault();
+        pick(active);
+      } else if (event.key === "Escape" && open) {
+        event.preventDefault();
+        show(false);
+      }
+    });
+    input.addEventListener("blur", function () { show(false); });
+  }
+  for (const input of document.querySelectorAll("input[data-suggest=fill]")) combobox(input);
 
   // ---------------------------------------------------------------- the network
   const data = json("map-data");
@@ -64,6 +139,9 @@
   const lang = strings.lang;
   const details = data.details;
   const pageBase = data.page_base || "";  // a standalone file links to the live pages
+  const NARROW_BELOW = 640;  // CSS px of map width
+  const MIN_FONT_PX = 12.5;  // the smallest letters the overview draws (legible: 12)
+  const EDGE_PX = 8;
 
   function tooltip(slug) {
     const info = details[slug];
@@ -83,9 +161,32 @@
     return box;
   }
 
-  const nodes = new vis.DataSet(data.nodes.map(function (n) { return Object.assign({}, n, { title: tooltip(n.id) }); }));
+  // The overview comes in two fixed arrangements from the server: blocks side by side, or stacked
+  // for a narrow screen (a phone held upright).
+  const narrow = data.narrow && container.clientWidth < NARROW_BELOW;
+  const nodes = new vis.DataSet(data.nodes.map(function (n) {
+    const at = narrow ? { x: data.narrow[n.id][0], y: data.narrow[n.id][1] } : {};
+    return Object.assign({}, n, at, { title: tooltip(n.id) });
+  }));
   const edges = new vis.DataSet(data.edges.map(function (e) { return Object.assign({}, e, { title: edgeTip(e) }); }));
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  if (data.overview) legibleZoom();
+
+  // The overview is read without zooming: if the whole of it would be drawn with letters smaller
+  // than MIN_FONT_PX, it is drawn at that size instead, as wide as it fits, from its top; the
+  // rest is a one-finger pan away.
+  function legibleZoom() {
+    network.fit({ animation: false });
+    const size = data.options.nodes.font.size;
+    if (network.getScale() * size >= MIN_FONT_PX) return;
+    const boxes = data.nodes.map(function (n) { return network.getBoundingBox(n.id); });
+    const left = Math.min(...boxes.map(function (b) { return b.left; }));
+    const right = Math.max(...boxes.map(function (b) { return b.right; }));
+    const top = Math.min(...boxes.map(function (b) { return b.top; }));
+    const scale = Math.max(MIN_FONT_PX / size, Math.min(1, container.clientWidth / (right - left + 2 * EDGE_PX)));
+    const centreY = top - EDGE_PX / scale + container.clientHeight / 2 / scale;
+    network.moveTo({ position: { x: (left + right) / 2, y: centreY }, scale: scale, animation: false });
+  }
   // The map's parts, for the browser tests and for anyone scripting the page.
   window.conceptgraphMap = { network: network, nodes: nodes, edges: edges, details: details, select: function (slug) { select(slug, true); openPanel(slug); } };
   network.once("afterDrawing", function () {
@@ -117,6 +218,15 @@
     if (info.texts.length) body.appendChild(section(strings.from_text, info.texts.map(function (t) { return t.label; }).join(", ")));
     if (info.authors.length) body.appendChild(section(strings.by, info.authors.map(function (a) { return a.label; }).join(", ")));
     if (info.note) body.appendChild(section(strings.note, info.note));
+    const opening = (data.open || {})[slug];
+    const openLink = document.getElementById("panel-open");
+    if (openLink) {
+      openLink.hidden = !opening;
+      if (opening) {
+        openLink.firstElementChild.href = pageBase + opening.url;
+        openLink.firstElementChild.textContent = strings.open_view.replace("{count}", opening.count);
+      }
+    }
     document.getElementById("panel-page").href = withLang(pageBase + "/id/" + encodeURIComponent(slug), lang);
     document.getElementById("panel-focus").href = withLang(pageBase + "/map?focus=" + encodeURIComponent(slug) + "&depth=1", lang);
     panel.hidden = false;
