@@ -68,7 +68,7 @@ def test_a_shared_reflection_reaches_the_cohort_and_its_facilitator(browser: Any
     mine = author.locator(f"#reflection-{reflection}")
     assert "delt med holdet" in mine.inner_text() and mine.locator("ul.links li").count() == 2
 
-    author.goto(f"{site.server.url}/map")
+    author.goto(f"{site.server.url}/map?all=1")  # the whole course: the question and both links are drawn
     author.wait_for_selector("body[data-map-ready=true]")
     author.check("#layer-my-reflections")
     node = f"reflection:{reflection}"

@@ -187,13 +187,14 @@ def test_a_step_iri_dereferences_to_its_page(server: RunningServer) -> None:
             "/map?focus=bason&depth=2",
         ),
         (
-            "/map?from=stoj&to=bason",
-            "Der findes ikke noget med navnet 'stoj' i kurset. Navnet stod i adressens parameter from.",
+            # (names search finds, like `stoj`, are resolved to their slug instead: test_browser_readable_map)
+            "/map?from=stoje&to=bason",
+            "Der findes ikke noget med navnet 'stoje' i kurset. Navnet stod i adressens parameter from.",
             "/map?from=stoej&to=bason",
         ),
         (
-            "/map?from=stoej&to=aakerstrom",
-            "Der findes ikke noget med navnet 'aakerstrom' i kurset. Navnet stod i adressens parameter to.",
+            "/map?from=stoej&to=aakerstromm",
+            "Der findes ikke noget med navnet 'aakerstromm' i kurset. Navnet stod i adressens parameter to.",
             "/map?from=stoej&to=aakerstroem",
         ),
         (
