@@ -196,6 +196,13 @@ def page(browser: Any, server: RunningServer) -> Iterator[Any]:
     """A fresh page that may only talk to the test server; it records anything else it tried,
     and every console error."""
     context = browser.new_context()
+    yield guarded_page(context)
+    context.close()
+
+
+def guarded_page(context: Any) -> Any:
+    """A new page of `context` that may only talk to the test server: it records (and aborts)
+    every request anywhere else, and every console error."""
     page = context.new_page()
     page.outside_requests = []
     page.console_errors = []
@@ -210,8 +217,7 @@ def page(browser: Any, server: RunningServer) -> Iterator[Any]:
     page.route("**/*", guard)
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-    yield page
-    context.close()
+    return page
 
 
 @pytest.fixture

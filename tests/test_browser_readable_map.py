@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import guarded_page
 from tests.server import RunningServer
 from tests.test_browser_map import AXE, click_node, open_map
 
@@ -55,10 +56,7 @@ def screen(request: pytest.FixtureRequest, browser: Any, server: RunningServer) 
     """A page at a laptop's or a phone's size (the phone with touch)."""
     phone = request.param == "phone"
     context = browser.new_context(viewport=SCREENS[request.param], is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page = guarded_page(context)
     yield page
     context.close()
 

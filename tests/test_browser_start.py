@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from tests.conftest import guarded_page
 from tests.server import RunningServer, fetch
 from tests.test_browser_map import AXE
 
@@ -21,20 +22,7 @@ def screen(request: pytest.FixtureRequest, browser: Any, server: RunningServer) 
     """A page at one of the two screen sizes that records console errors and outside requests."""
     phone = request.param == "phone"
     context = browser.new_context(viewport=VIEWPORTS[request.param], is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    page.console_errors = []
-    page.outside_requests = []
-
-    def guard(route: Any) -> None:
-        if route.request.url.startswith("http://127.0.0.1:"):
-            route.continue_()
-        else:
-            page.outside_requests.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    page = guarded_page(context)
     page.width = VIEWPORTS[request.param]["width"]
     yield page
     context.close()
