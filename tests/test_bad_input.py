@@ -154,6 +154,14 @@ TOUR_CASES = [
     ),
     pytest.param(
         "tours.yaml",
+        "view: {focus: innovation, depth: 1}",
+        "view: {all: 1}",
+        0,
+        "'all' of step 'hvad-er-innovation' of tour 'uddannelsesgang-1' expects true or false, got 1",
+        id="tour-flag-not-a-boolean",
+    ),
+    pytest.param(
+        "tours.yaml",
         "types: [Barrier, Driver]",
         "types: [Barrier, Drivers]",
         0,

@@ -141,7 +141,7 @@ def test_default_graph_is_the_union_and_graph_reaches_each_file(server: RunningS
     total = get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()
     per_graph = get(server, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").json()
     sizes = {b["g"]["value"]: int(b["n"]["value"]) for b in per_graph["results"]["bindings"]}
-    assert f"{GRAPH}tekst-5-bason" in sizes and len(sizes) == 12
+    assert f"{GRAPH}tekst-5-bason" in sizes and len(sizes) == 13
     assert int(total["results"]["bindings"][0]["n"]["value"]) == sum(sizes.values())
 
 
@@ -237,7 +237,7 @@ def test_service_description(server: RunningServer) -> None:
     assert reply.status == 200 and reply.headers["content-type"] == "text/turtle; charset=utf-8"
     graph = Graph().parse(data=reply.text, format="turtle")
     assert [str(e) for e in graph.objects(None, SD.endpoint)] == [f"{server.url}/sparql"]
-    assert len(list(graph.objects(None, SD.namedGraph))) == 12
+    assert len(list(graph.objects(None, SD.namedGraph))) == 13
     assert (None, SD.supportedLanguage, SD.SPARQL11Query) in graph
     dataset = next(graph.objects(None, SD.defaultDataset))
     default = graph.value(dataset, SD.defaultGraph)

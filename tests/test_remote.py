@@ -52,7 +52,7 @@ def ask(url: str, query: str) -> object:
 def test_the_dataset_is_our_graphs_only(own_virtuoso: Virtuoso, course: Build) -> None:
     store = RemoteStore.open(f"sparql:{own_virtuoso.query_url}", prefixes=(COURSE,), timeout=10)
     assert len(store) == course.triple_count
-    assert len(store.graphs) == 12 and all(g.startswith(f"{COURSE}graph/") for g in store.graphs)
+    assert len(store.graphs) == 13 and all(g.startswith(f"{COURSE}graph/") for g in store.graphs)
     everything = store.fetch("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=(), named_graphs=None)
     assert int(next(iter(everything))["n"].value) > course.triple_count, "Virtuoso's system graphs are there"
     assert bool(store.query("ASK { ?s ?p ?o }")) and not bool(store.query("ASK { ?s <urn:none> ?o }"))

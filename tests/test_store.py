@@ -43,7 +43,7 @@ def test_the_course_loads_with_every_named_graph(loaded: str, course: Build) -> 
     store = Store.open(loaded, read_only=True)
     assert len(store) == course.triple_count
     graphs = store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert next(iter(graphs))["n"].value == "12"
+    assert next(iter(graphs))["n"].value == "13"
 
 
 def test_a_bad_file_names_its_line_and_loads_nothing(tmp_path: Path) -> None:

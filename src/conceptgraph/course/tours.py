@@ -31,7 +31,8 @@ VIEW_REFS: dict[str, tuple[str, ...]] = {
     "from": (),
     "to": (),
 }
-VIEW_KEYS = ("focus", "depth", "types", "text", "theme", "path", "from", "to")
+VIEW_KEYS = ("focus", "depth", "types", "text", "theme", "path", "from", "to", "overview", "all")
+VIEW_FLAGS = ("overview", "all")  # `overview: true` is the first map, `all: true` the whole course
 MAX_DEPTH = 5  # as graph/views.py MAX_DEPTH (a test keeps them equal)
 
 
@@ -168,6 +169,11 @@ def _read_view(value: Any, pos: Pos, step: TourStep, what: str, path: str, probl
                 problems.append(_problem(path, where, f"'{key}' of {what} expects {EXPECTED['ref']}"))
         elif key == "depth":
             _read_depth(value[key], where, step, what, path, problems)
+        elif key in VIEW_FLAGS:
+            if value[key] is True:
+                step.view[key] = "1"
+            elif value[key] is not False:
+                problems.append(_problem(path, where, f"'{key}' of {what} expects true or false, got {value[key]!r}"))
         else:
             _read_types(value[key], where, step, what, path, problems)
     if ("from" in value) != ("to" in value):
