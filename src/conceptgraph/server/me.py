@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from conceptgraph.reflections.reading import list_reflections
 from conceptgraph.reflections.sessions import Session
@@ -26,22 +26,20 @@ def wants_json() -> bool:
     return explicit_quality(accept, "application/json") > explicit_quality(accept, "text/html")
 
 
-def require_session() -> Session | Response:
-    """The request's session; otherwise a redirect to /signin (a browser) or a 401 (a program)."""
+def require_session() -> Session:
+    """The request's session; otherwise aborts with a redirect to /signin (a browser) or a 401 (a program)."""
     found = people.current_session()
     if found is not None:
         return found
     if wants_json() or request.method != "GET":
         raise ApiError(401, "sign in first: this page is a signed-in participant's own")
-    return see_other(url_for("signin.signin", **lang_args()))
+    abort(see_other(url_for("signin.signin", **lang_args())))
 
 
 @bp.route("/me")
 def me() -> Any:
     """My reflections by question and the questions I have not answered."""
     session = require_session()
-    if isinstance(session, Response):
-        return session
     account = session.account
     if wants_json():
         return jsonify(name=account.name, cohort=account.cohort_slug, role=account.role, csrf_token=session.csrf_token)

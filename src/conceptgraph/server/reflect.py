@@ -46,8 +46,6 @@ def _new(slug: str, known: bool) -> Any:
     """The writing form for `slug`, or its saving; 404 unless `known`."""
     people.require_csrf()
     session = require_session()
-    if isinstance(session, Response):
-        return session
     if not known:
         abort(404)
     form = _form_values(None) if request.method == "GET" else _posted()
@@ -61,8 +59,6 @@ def edit(reflection_id: str) -> Any:
     """Change my reflection; the earlier version stays in its history."""
     people.require_csrf()
     session = require_session()
-    if isinstance(session, Response):
-        return session
     viewer = session.account.viewer
     old = _own(viewer, reflection_id)
     slug = slug_of(old.target) or ""
@@ -82,8 +78,6 @@ def delete(reflection_id: str) -> Response:
     """Delete my reflection, its links and its history."""
     people.require_csrf()
     session = require_session()
-    if isinstance(session, Response):
-        return session
     viewer = session.account.viewer
     old = _own(viewer, reflection_id)
     try:
