@@ -128,6 +128,9 @@ def test_every_role_reads_exactly_what_it_may_see(annotations_world: World) -> N
             expected = 200 if role in SEES[item] else 404
             for method in ("GET", "HEAD"):
                 assert send(annotations_world.server, method, path, person).status == expected, (role, item, method)
+            if expected == 200:  # only the author learns who wrote it: no creator groups a peer's by person
+                document: Any = send(annotations_world.server, "GET", path, person).json()
+                assert ("creator" in document) == (role == item.split("_")[0]), (role, item)
             assert (ids[item] in listed) == (role in SEES[item]), (role, item)
     visitor: Any = send(annotations_world.server, "GET", "/annotations/", annotations_world.people["visitor"]).json()
     assert visitor["total"] == 0 and "first" not in visitor

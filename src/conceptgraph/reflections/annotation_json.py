@@ -5,8 +5,8 @@ A reflection is an `Annotation` whose `target` is the question (or concept, text
 first body is a `TextualBody` (the text, `language`, `format` text/plain); each link to a course
 resource is one more body, a `SpecificResource` with `purpose: "linking"`, the resource as `source`
 and the reason as `cg:rationale` (the shape of the course's own `cg:addresses` + `cg:rationale`).
-`cg:visibility` is `private` or `cohort`. The creator is an opaque IRI; a display name is added
-only when the caller passes one (the viewer may see it).
+`cg:visibility` is `private` or `cohort`. The creator (an opaque IRI and the display name) is
+there only when the caller passes the name, because the viewer may know who wrote it.
 
 The W3C context (`http://www.w3.org/ns/anno.jsonld`) is named, never fetched: the app serves a
 copy at `/static/ns/anno.jsonld` (taken unchanged from the w3c/web-annotation repository,
@@ -57,26 +57,29 @@ def creator_iri(account_id: str) -> str:
 def to_annotation(
     reflection: Reflection, iris: Iris, *, author_name: str | None = None, context: bool = True
 ) -> dict[str, Any]:
-    """The reflection as an Annotation; `context=False` inside a page or collection that has it."""
-    creator: dict[str, Any] = {"id": creator_iri(reflection.author_id), "type": "Person"}
-    if author_name is not None:
-        creator["name"] = author_name
+    """The reflection as an Annotation; `context=False` inside a page or collection that has it.
+
+    The creator is said only with `author_name`, i.e. to someone who may know who wrote it (the
+    author, a facilitator who asked for names): a stable creator IRI on its own would let readers
+    of shared reflections group them by person, which showing no names promises not to allow.
+    """
     text = {"type": "TextualBody", "value": reflection.text, "language": reflection.language, "format": "text/plain"}
     links = [
         {"type": "SpecificResource", "purpose": "linking", "source": link.resource, RATIONALE: link.rationale}
         for link in reflection.links
     ]
-    annotation = {
+    annotation: dict[str, Any] = {
         "id": iris.annotation(reflection.id),
         "type": "Annotation",
         "motivation": "commenting",
         "created": timestamp(reflection.created_at),
         "modified": timestamp(reflection.modified_at),
-        "creator": creator,
         VISIBILITY: reflection.visibility,
         "body": [text, *links],
         "target": reflection.target,
     }
+    if author_name is not None:
+        annotation["creator"] = {"id": creator_iri(reflection.author_id), "type": "Person", "name": author_name}
     return {"@context": CONTEXT, **annotation} if context else annotation
 
 
