@@ -17,9 +17,8 @@ from sqlalchemy import func, select
 from conceptgraph.reflections.schema import reflections
 from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
-from tests.reflections_site import JSON, Person, Site, reflection_ids, start_site
+from tests.reflections_site import JSON, LINKED, Person, Site, reflection_ids, start_site, write
 
-LINKED = ("stoej", "den-potentielle-organisation")  # two of QUESTION's own cg:addresses
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -31,15 +30,6 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 def stored(site: Site) -> int:
     with site.db.read() as connection:
         return int(connection.execute(select(func.count()).select_from(reflections)).scalar_one())
-
-
-def write(person: Person, text: str, *, visibility: str = "private", links: tuple[str, ...] = LINKED) -> str:
-    """Write a reflection to QUESTION through the form; its id."""
-    data: dict[str, object] = {"text": text, "language": "da", "visibility": visibility, "link": list(links)}
-    data.update({f"reason-{slug}": f"Fordi {slug} hænger sammen med min praksis." for slug in links})
-    answer = person.post(f"/questions/{QUESTION}/reflect", data)
-    assert answer.status_code == 303, answer.text
-    return answer.headers["location"].split("#reflection-")[1]
 
 
 def test_the_join_page_says_what_is_stored_and_signs_in_with_a_new_session(site: Site) -> None:
