@@ -160,6 +160,8 @@ SPELLED = {
 
 @dataclass(frozen=True)
 class Row:
+    """One line of the table: a request and what each role gets back."""
+
     method: str
     path: str  # with {placeholders}
     accept: str
@@ -173,6 +175,7 @@ class Row:
 
 
 def rows(table: str) -> list[Row]:
+    """The table's lines, each with a cell for every role (a malformed line fails at collection)."""
     header, *lines = table.strip().splitlines()
     assert header.split()[3:] == list(ROLES)
     parsed = []
@@ -190,6 +193,7 @@ def normal(cell: str) -> str:
 
 
 def cell_of(status: int, shown: set[str]) -> str:
+    """A cell as the table writes it, from an answer's status and the reflections it shows."""
     listed = ",".join(key for key in WRITTEN if key in shown)
     return f"{status}:{listed}" if listed else str(status)
 
