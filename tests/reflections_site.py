@@ -16,6 +16,7 @@ from conceptgraph.reflections.cohorts import create_cohort
 from conceptgraph.reflections.database import Database, open_database
 from conceptgraph.reflections.invitations import issue_invitations
 from conceptgraph.reflections.migrations import migrate
+from tests.conftest import QUESTION
 from tests.postgres import Postgres
 from tests.reflections_people import PASSPHRASE
 from tests.server import RunningServer
@@ -23,6 +24,7 @@ from tests.server import RunningServer
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
 COHORTS = {"hold-a": "Hold A efterår", "hold-b": "Hold B forår"}
+LINKED = ("stoej", "den-potentielle-organisation")  # two of QUESTION's own cg:addresses
 
 
 @dataclass
@@ -64,6 +66,15 @@ class Person:
 
     def post(self, path: str, data: dict[str, object], *, csrf: bool = True) -> httpx.Response:
         return self.client.post(path, data={**data, **({"csrf_token": self.csrf} if csrf else {})})
+
+
+def write(person: Person, text: str, *, visibility: str = "private", links: tuple[str, ...] = LINKED) -> str:
+    """Write a reflection to QUESTION through the form, with a reason for each link; its id."""
+    data: dict[str, object] = {"text": text, "language": "da", "visibility": visibility, "link": list(links)}
+    data.update({f"reason-{slug}": f"Fordi {slug} hænger sammen med min praksis." for slug in links})
+    answer = person.post(f"/questions/{QUESTION}/reflect", data)
+    assert answer.status_code == 303, answer.text
+    return answer.headers["location"].split("#reflection-")[1]
 
 
 def reflection_ids(html: str) -> list[str]:

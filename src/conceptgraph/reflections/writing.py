@@ -53,6 +53,12 @@ def update_reflection(
         old = _own(connection, viewer, reflection_id, expected_version)
         require_open(connection, old.cohort_id)
         when = now()
+        # Claim the next version first: a concurrent update of the same version waits here for
+        # the row and then changes nothing (PostgreSQL), so it never writes a history row too.
+        guarded = update(reflections).where(reflections.c.id == old.id, reflections.c.version == old.version)
+        changed = connection.execute(guarded.values(modified_at=when, version=old.version + 1, **_columns(draft)))
+        if changed.rowcount != 1:  # a concurrent update or delete won; ours is rolled back
+            raise VersionConflict(old.version + 1)
         history = {
             "reflection_id": old.id,
             "version": old.version,
@@ -65,10 +71,6 @@ def update_reflection(
             "links": json.dumps([link.__dict__ for link in old.links], ensure_ascii=False),
         }
         connection.execute(insert(reflection_history).values(**history))
-        guarded = update(reflections).where(reflections.c.id == old.id, reflections.c.version == old.version)
-        changed = connection.execute(guarded.values(modified_at=when, version=old.version + 1, **_columns(draft)))
-        if changed.rowcount != 1:  # a concurrent update won; ours is rolled back
-            raise VersionConflict(old.version + 1)
         connection.execute(delete(reflection_links).where(reflection_links.c.reflection_id == old.id))
         _write_links(connection, old.id, draft)
         return load_reflections(connection, viewer, reflections.c.id == old.id)[0]
@@ -78,7 +80,12 @@ def delete_reflection(db: Database, viewer: Viewer | None, reflection_id: str, *
     """Delete the reflection, its links and its history. Raises NotFound, NotAllowed, VersionConflict."""
     with db.write() as connection:
         old = _own(connection, viewer, reflection_id, expected_version)
-        connection.execute(delete(reflections).where(reflections.c.id == old.id))
+        # Only the version just read: a change that commits meanwhile is not deleted unseen.
+        gone = connection.execute(
+            delete(reflections).where(reflections.c.id == old.id, reflections.c.version == old.version)
+        )
+        if gone.rowcount != 1:
+            raise VersionConflict(old.version + 1)
 
 
 def reflection_history_of(db: Database, viewer: Viewer | None, reflection_id: str) -> list[dict[str, object]]:
