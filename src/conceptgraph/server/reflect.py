@@ -5,7 +5,7 @@ with an empty reason for the participant to write; `/id/<slug>/reflect` starts a
 any course resource (a concept, a text), offering what the course links it to;
 `/reflections/<id>/edit` the same form filled in. Before saving, text that looks like a CPR or
 phone number is shown back with a warning and saved only when the participant confirms. Someone
-else's reflection is a 404 here, as everywhere.
+else's reflection is a 404 on these forms, shared or not: only its author edits it here.
 """
 
 from __future__ import annotations
