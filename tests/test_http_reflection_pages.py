@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -150,14 +151,52 @@ def test_the_form_offers_the_questions_own_links_and_warns_before_a_cpr_number(s
     before = stored(site)
     for text, warning in [("Borgeren 010203-1234 sagde", "CPR-nummer"), ("Ring på +45 12 34 56 78", "telefonnummer")]:
         warned = person.post(f"/questions/{QUESTION}/reflect", {"text": text, "visibility": "private"})
-        assert warned.status_code == 422 and warning in warned.text and 'name="confirm" value="1"' in warned.text
+        assert warned.status_code == 422 and warning in warned.text and confirmation(warned.text)
         assert stored(site) == before
     warned = person.post(f"/questions/{QUESTION}/reflect", {"text": "Borgeren 0102031234"})
     assert "Din tekst ser ud til at indeholde et CPR-nummer" in warned.text
-    confirmed = person.post(f"/questions/{QUESTION}/reflect", {"text": "Sagsnummer 010203-1234", "confirm": "1"})
+    text = "Sagsnummer 010203-1234"
+    warned = person.post(f"/questions/{QUESTION}/reflect", {"text": text})
+    confirmed = person.post(f"/questions/{QUESTION}/reflect", {"text": text, "confirm": confirmation(warned.text)})
     assert confirmed.status_code == 303 and stored(site) == before + 1
     no_reason = person.post(f"/questions/{QUESTION}/reflect", {"text": "Uden grund", "link": "stoej"})
     assert no_reason.status_code == 422 and "Skriv en grund" in no_reason.text and stored(site) == before + 1
+
+
+def confirmation(page: str) -> str:
+    """The value "Gem alligevel" sends with the text a warning page shows back."""
+    form = "//form[contains(@class, 'reflect-form')]"
+    (value,) = lxml.html.fromstring(page).xpath(f"{form}//input[@name='confirm']/@value")
+    return str(value)
+
+
+def test_saving_anyway_confirms_only_the_text_that_was_warned_about(site: Site) -> None:
+    person = site.join("hold-a", "Ivan")
+    before = stored(site)
+    first = "Borgeren 010203-1234 sagde"
+    warned = person.post(f"/questions/{QUESTION}/reflect", {"text": first})
+    assert warned.status_code == 422 and "CPR-nummer" in warned.text
+    digest = confirmation(warned.text)
+    changed = f"{first}, og hendes mand 040506-7890"
+    again = person.post(f"/questions/{QUESTION}/reflect", {"text": changed, "confirm": digest})
+    assert again.status_code == 422 and "CPR-nummer" in again.text and stored(site) == before
+    for forged in ("1", "", "0" * 64, "æ"):
+        refused = person.post(f"/questions/{QUESTION}/reflect", {"text": first, "confirm": forged})
+        assert refused.status_code == 422 and stored(site) == before, forged
+    assert confirmation(again.text) != digest
+    saved = person.post(f"/questions/{QUESTION}/reflect", {"text": changed, "confirm": confirmation(again.text)})
+    assert saved.status_code == 303 and stored(site) == before + 1
+    reflection = saved.headers["location"].split("#reflection-")[1]
+    form = person.get(f"/reflections/{reflection}/edit")
+    edited = f"{changed} og 070809-1234"
+    version = {"version": "1"}
+    stale = person.post(f"/reflections/{reflection}/edit", {**version, "text": edited, "confirm": digest})
+    assert stale.status_code == 422 and "CPR-nummer" in stale.text and changed in person.get("/me").text
+    assert 'name="confirm"' not in form.text
+    warned = person.post(f"/questions/{QUESTION}/reflect", {"text": "\r\nBorgeren 111111-1118\r\n"})
+    # The textarea shows the text back without its leading line break, and the browser posts that.
+    shown_back = {"text": "Borgeren 111111-1118\r\n", "confirm": confirmation(warned.text)}
+    assert person.post(f"/questions/{QUESTION}/reflect", shown_back).status_code == 303
 
 
 def test_every_unsafe_request_without_the_token_changes_nothing(site: Site) -> None:
