@@ -411,6 +411,25 @@ def test_a_reflection_may_start_from_a_concept_with_its_course_links_as_suggesti
     assert person.post(f"/id/{concept}/reflect", data, csrf=False).status_code == 403
 
 
+def test_a_reflection_from_a_concept_or_text_is_offered_what_it_draws_on_not_how_the_course_is_run(
+    site: Site,
+) -> None:
+    person = site.join("hold-b", "Uffe")
+
+    def offered(slug: str) -> dict[str, lxml.html.HtmlElement]:
+        form = lxml.html.fromstring(person.get(f"/id/{slug}/reflect").text)
+        return {box.get("value"): box.getparent().getparent() for box in form.xpath("//input[@name='link']")}
+
+    concept = offered("borgerne-faar-en-hovedrolle")
+    assert "velfaerdstransformation" not in concept  # the theme the slides refer it to
+    drawn_on = {"service-udvikles-med-borgerne", "tekst-2-mandag-morgen", "citat-helle-baekmark"}
+    assert drawn_on | {"borgernes-virkelighed-i-centrum"} <= set(concept)  # a concept, its text, a quote, a question
+    assert concept["borgernes-virkelighed-i-centrum"].xpath("string(p[@class='why'])")  # the course's reason
+    text = offered("tekst-3-aakerstroem")
+    assert not {"uddannelsesgang-1", "velfaerdstransformation", "litteraturliste"} & set(text)  # session, theme, list
+    assert {"stoej", "den-potentielle-organisation", "figur-20", "aakerstroem"} <= set(text)
+
+
 TEXT_EXPORTS = ("html", "svg", "graphml", "gexf", "json", "ttl", "jsonld", "nt", "csv", "handout-md")
 
 

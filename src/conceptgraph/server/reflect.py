@@ -2,10 +2,11 @@
 
 `/questions/<slug>/reflect` offers the question's own `cg:addresses` links as suggestions, each
 with an empty reason for the participant to write; `/id/<slug>/reflect` starts a reflection from
-any course resource (a concept, a text), offering what the course links it to;
-`/reflections/<id>/edit` the same form filled in. Before saving, text that looks like a CPR or
-phone number is shown back with a warning and saved only when the participant confirms that very
-text (a changed text is checked again). Someone else's reflection is a 404 here, as everywhere.
+any course resource (a concept, a text), offering what the course links it to that a reflection
+can draw on (`course_refs.DRAWN_ON`); `/reflections/<id>/edit` the same form filled in. Before
+saving, text that looks like a CPR or phone number is shown back with a warning and saved only
+when the participant confirms that very text (a changed text is checked again). Someone else's
+reflection is a 404 here, as everywhere.
 """
 
 from __future__ import annotations
