@@ -348,6 +348,13 @@ def test_the_map_layer_is_for_signed_in_viewers_and_holds_only_what_they_may_see
         e for e in author.get("/me/map-layer", headers=JSON).json()["edges"] if e["from"] == f"reflection:{shared}"
     ]
     assert {e["to"] for e in edges} == {QUESTION, *LINKED}
+
+    def page_of(person: Person, reflection: str) -> str:
+        nodes = person.get("/me/map-layer", headers=JSON).json()["nodes"]
+        return str(next(n["page"] for n in nodes if n["id"] == f"reflection:{reflection}"))
+
+    assert page_of(author, shared) == f"/me#reflection-{shared}"  # where the map opens it
+    assert page_of(peer, shared) == f"/id/{QUESTION}#reflection-{shared}"
     assert site.visitor().get("/me/map-layer", headers=JSON).status_code == 401
     assert "my_reflections.js" not in site.visitor().get("/map").text and "my_reflections.js" in author.get("/map").text
 
