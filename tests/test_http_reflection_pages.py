@@ -15,7 +15,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from conceptgraph.reflections.annotation_json import MEDIA_TYPE
 from conceptgraph.reflections.schema import reflections
+from tests.annotation_http import annotation
 from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
 from tests.reflections_site import JSON, Person, Site, reflection_ids, start_site
@@ -372,6 +374,35 @@ def test_over_https_the_session_cookie_is_host_only_and_secure(tmp_path: Path, r
         cookie = joined.headers["set-cookie"]
         assert cookie.startswith("__Host-cg_session=") and "Secure" in cookie and "Path=/" in cookie, cookie
         assert "Domain" not in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    finally:
+        iterator.close()
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_past_the_accounts_limit_the_form_says_so_and_the_api_names_the_setting(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    settings = {**SERVER_SETTINGS, "max_reflections_per_account": "2"}
+    site = next(iterator := start_site(kind, tmp_path, request, settings))
+    try:
+        person = site.join("hold-a", "Åse")
+        write(person, "Første tanke.")
+        write(person, "Anden tanke.")
+        form = {"text": "Tredje tanke, som ikke er gemt.", "visibility": "private"}
+        full = person.post(f"/questions/{QUESTION}/reflect", form)
+        assert full.status_code == 409 and "grænsen på 2 refleksioner" in full.text
+        (kept,) = lxml.html.fromstring(full.text).xpath("//textarea[@name='text']/text()")
+        assert kept == form["text"]  # nothing written is lost from the form
+        english = person.post(f"/questions/{QUESTION}/reflect?lang=en", form)
+        assert english.status_code == 409 and "limit of 2 reflections" in english.text
+        document = annotation("Fra et program.")
+        headers = {"Content-Type": MEDIA_TYPE, "Accept": MEDIA_TYPE, "X-CSRF-Token": person.csrf}
+        refused = person.client.post("/annotations/", content=json.dumps(document), headers=headers)
+        assert refused.status_code == 409 and refused.headers["content-type"] == "application/json"
+        answer = refused.json()
+        assert (answer["status"], answer["setting"], answer["limit"]) == (409, "max_reflections_per_account", 2)
+        assert "max_reflections_per_account" in answer["error"] and stored(site) == 2
+        assert site.join("hold-a", "Bent").post(f"/questions/{QUESTION}/reflect", form).status_code == 303
     finally:
         iterator.close()
 

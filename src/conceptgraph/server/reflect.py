@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from conceptgraph.reflections.errors import CohortClosed, Invalid, NotAllowed, NotFound, VersionConflict
+from conceptgraph.reflections.errors import CohortClosed, Invalid, LimitReached, NotAllowed, NotFound, VersionConflict
 from conceptgraph.reflections.model import Draft, Link, Reflection
 from conceptgraph.reflections.reading import get_reflection
 from conceptgraph.reflections.visibility import Viewer
@@ -151,6 +151,9 @@ def _save(slug: str, values: dict[str, Any], store: Any, reflection: Reflection 
         return _form_page(slug, values, reflection=reflection, error=key, status=422)
     except VersionConflict:
         return _form_page(slug, values, reflection=reflection, error="version_conflict", status=412)
+    except LimitReached as exc:
+        limit = {"limit": exc.limit}
+        return _form_page(slug, values, reflection=reflection, error="reflection_limit", error_values=limit, status=409)
     except CohortClosed:
         raise ApiError(409, "the cohort is closed", text="cohort_closed") from None
     except NotAllowed:
@@ -172,6 +175,6 @@ def _form_page(slug: str, values: dict[str, Any], *, status: int = 200, **extra:
         question={"slug": slug, "label": label_of(iri_of(slug), lang)},
         values=values,
         suggestions=offered_links,
-        **{"reflection": None, "warning": None, "confirm": None, "error": None, **extra},
+        **{"reflection": None, "warning": None, "confirm": None, "error": None, "error_values": {}, **extra},
     )
     return Response(body, status=status, mimetype="text/html")
