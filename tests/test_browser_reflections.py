@@ -121,3 +121,74 @@ def export_and_erase(browser: Any, site: Site, author: Any, reflection: str) -> 
     stale.goto(f"{site.server.url}/me")
     assert stale.url.endswith("/signin")
     stale.context.close()
+
+
+def write(page: Any, site: Site, text: str, *, visibility: str = "private") -> str:
+    """Write a reflection to QUESTION through its form, linked to the first suggestion; its id."""
+    page.goto(f"{site.server.url}/questions/{QUESTION}/reflect")
+    page.fill("textarea[name=text]", text)
+    page.check(f"input[name=link][value={LINKED[0]}]")
+    page.fill(f"input[name=reason-{LINKED[0]}]", "Fordi det er det, jeg lytter efter.")
+    page.check(f"input[name=visibility][value={visibility}]")
+    page.click("form.reflect-form button[type=submit]")
+    page.wait_for_url("**/me#reflection-*")
+    return str(page.url.split("#reflection-")[1])
+
+
+def show_layer_with_node_apart(page: Any, url: str, node: str) -> None:
+    """Open the map with the reflections layer on, move `node` clear of the others, fit the view."""
+    page.goto(url)
+    page.wait_for_selector("body[data-map-ready=true]")
+    page.check("#layer-my-reflections")
+    page.locator("#map").scroll_into_view_if_needed()
+    page.evaluate(
+        """node => { const n = window.conceptgraphMap.network;
+                     const at = Object.values(n.getPositions());
+                     n.moveNode(node, Math.min(...at.map(p => p.x)) - 300, Math.min(...at.map(p => p.y)) - 300);
+                     n.fit({ animation: false }); }""",
+        node,
+    )
+
+
+def drawn_at(page: Any, node: str) -> tuple[float, float]:
+    """Where `node` is drawn now, in page coordinates (the canvas narrows when the panel opens)."""
+    point = page.evaluate(
+        """node => { const n = window.conceptgraphMap.network;
+                     const p = n.canvasToDOM(n.getPositions([node])[node]);
+                     const box = document.getElementById('map').getBoundingClientRect();
+                     return [box.left + p.x, box.top + p.y]; }""",
+        node,
+    )
+    return float(point[0]), float(point[1])
+
+
+def test_a_reflection_on_the_map_opens_its_own_page_from_the_panel_and_on_double_click(
+    browser: Any, site: Site
+) -> None:
+    author = join(browser, site, "Viggo")
+    reflection = write(author, site, "Jeg lytter efter støj i morgen.", visibility="cohort")
+    node = f"reflection:{reflection}"
+    peer = join(browser, site, "Wenche")
+    opened = {
+        (author, ""): f"/me#reflection-{reflection}",
+        (author, "&lang=en"): f"/me?lang=en#reflection-{reflection}",
+        (peer, ""): f"/id/{QUESTION}#reflection-{reflection}",
+    }
+    for (page, lang), expected in opened.items():
+        show_layer_with_node_apart(page, f"{site.server.url}/map?focus={QUESTION}&depth=1{lang}", node)
+        page.mouse.click(*drawn_at(page, node))
+        page.locator("#panel").wait_for(state="visible")
+        assert page.locator("#panel-page").get_attribute("href") == expected
+        assert not page.locator("#panel-focus").is_visible()  # a reflection has no map view of its own
+        page.mouse.dblclick(*drawn_at(page, node))
+        page.wait_for_url(f"{site.server.url}{expected}")
+        assert page.locator(f"#reflection-{reflection}").count() == 1
+    show_layer_with_node_apart(page, f"{site.server.url}/map?focus={LINKED[0]}&depth=1", QUESTION)
+    page.mouse.click(*drawn_at(page, QUESTION))  # a course resource: its page and its map view
+    assert page.locator("#panel-page").get_attribute("href") == f"/id/{QUESTION}"
+    assert page.locator("#panel-focus").is_visible()
+    page.mouse.dblclick(*drawn_at(page, QUESTION))
+    page.wait_for_url(f"{site.server.url}/map?focus={QUESTION}&depth=1")
+    for page in (author, peer):
+        assert page.problems == []
+        page.context.close()

@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from conceptgraph.reflections.annotation_json import MEDIA_TYPE
 from conceptgraph.reflections.schema import reflections
+from tests.annotation_http import annotation
 from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
 from tests.reflections_site import JSON, LINKED, Site, reflection_ids, start_site, write
@@ -141,14 +144,52 @@ def test_the_form_offers_the_questions_own_links_and_warns_before_a_cpr_number(s
     before = stored(site)
     for text, warning in [("Borgeren 010203-1234 sagde", "CPR-nummer"), ("Ring på +45 12 34 56 78", "telefonnummer")]:
         warned = person.post(f"/questions/{QUESTION}/reflect", {"text": text, "visibility": "private"})
-        assert warned.status_code == 422 and warning in warned.text and 'name="confirm" value="1"' in warned.text
+        assert warned.status_code == 422 and warning in warned.text and confirmation(warned.text)
         assert stored(site) == before
     warned = person.post(f"/questions/{QUESTION}/reflect", {"text": "Borgeren 0102031234"})
     assert "Din tekst ser ud til at indeholde et CPR-nummer" in warned.text
-    confirmed = person.post(f"/questions/{QUESTION}/reflect", {"text": "Sagsnummer 010203-1234", "confirm": "1"})
+    text = "Sagsnummer 010203-1234"
+    warned = person.post(f"/questions/{QUESTION}/reflect", {"text": text})
+    confirmed = person.post(f"/questions/{QUESTION}/reflect", {"text": text, "confirm": confirmation(warned.text)})
     assert confirmed.status_code == 303 and stored(site) == before + 1
     no_reason = person.post(f"/questions/{QUESTION}/reflect", {"text": "Uden grund", "link": "stoej"})
     assert no_reason.status_code == 422 and "Skriv en grund" in no_reason.text and stored(site) == before + 1
+
+
+def confirmation(page: str) -> str:
+    """The value "Gem alligevel" sends with the text a warning page shows back."""
+    form = "//form[contains(@class, 'reflect-form')]"
+    (value,) = lxml.html.fromstring(page).xpath(f"{form}//input[@name='confirm']/@value")
+    return str(value)
+
+
+def test_saving_anyway_confirms_only_the_text_that_was_warned_about(site: Site) -> None:
+    person = site.join("hold-a", "Ivan")
+    before = stored(site)
+    first = "Borgeren 010203-1234 sagde"
+    warned = person.post(f"/questions/{QUESTION}/reflect", {"text": first})
+    assert warned.status_code == 422 and "CPR-nummer" in warned.text
+    digest = confirmation(warned.text)
+    changed = f"{first}, og hendes mand 040506-7890"
+    again = person.post(f"/questions/{QUESTION}/reflect", {"text": changed, "confirm": digest})
+    assert again.status_code == 422 and "CPR-nummer" in again.text and stored(site) == before
+    for forged in ("1", "", "0" * 64, "æ"):
+        refused = person.post(f"/questions/{QUESTION}/reflect", {"text": first, "confirm": forged})
+        assert refused.status_code == 422 and stored(site) == before, forged
+    assert confirmation(again.text) != digest
+    saved = person.post(f"/questions/{QUESTION}/reflect", {"text": changed, "confirm": confirmation(again.text)})
+    assert saved.status_code == 303 and stored(site) == before + 1
+    reflection = saved.headers["location"].split("#reflection-")[1]
+    form = person.get(f"/reflections/{reflection}/edit")
+    edited = f"{changed} og 070809-1234"
+    version = {"version": "1"}
+    stale = person.post(f"/reflections/{reflection}/edit", {**version, "text": edited, "confirm": digest})
+    assert stale.status_code == 422 and "CPR-nummer" in stale.text and changed in person.get("/me").text
+    assert 'name="confirm"' not in form.text
+    warned = person.post(f"/questions/{QUESTION}/reflect", {"text": "\r\nBorgeren 111111-1118\r\n"})
+    # The textarea shows the text back without its leading line break, and the browser posts that.
+    shown_back = {"text": "Borgeren 111111-1118\r\n", "confirm": confirmation(warned.text)}
+    assert person.post(f"/questions/{QUESTION}/reflect", shown_back).status_code == 303
 
 
 def test_every_unsafe_request_without_the_token_changes_nothing(site: Site) -> None:
@@ -267,6 +308,10 @@ def test_the_map_layer_links_each_reflection_to_its_question_and_theory(site: Si
     (node,) = [n for n in layer["nodes"] if n["id"] == f"reflection:{shared}"]
     assert node["text"] == f"Vores: {HOSTILE}" and node["mine"] and node["shared"]
     assert {e["to"] for e in layer["edges"] if e["from"] == f"reflection:{shared}"} == {QUESTION, *LINKED}
+    assert node["page"] == f"/me#reflection-{shared}"  # where the map opens it for its author
+    peer = site.join("hold-b", "Wilma")
+    (seen,) = [n for n in peer.get("/me/map-layer", headers=JSON).json()["nodes"] if n["id"] == node["id"]]
+    assert seen["page"] == f"/id/{QUESTION}#reflection-{shared}" and not seen["mine"]
     assert "my_reflections.js" not in site.visitor().get("/map").text and "my_reflections.js" in author.get("/map").text
 
 
@@ -283,6 +328,35 @@ def test_over_https_the_session_cookie_is_host_only_and_secure(tmp_path: Path, r
         cookie = joined.headers["set-cookie"]
         assert cookie.startswith("__Host-cg_session=") and "Secure" in cookie and "Path=/" in cookie, cookie
         assert "Domain" not in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    finally:
+        iterator.close()
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_past_the_accounts_limit_the_form_says_so_and_the_api_names_the_setting(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    settings = {**SERVER_SETTINGS, "max_reflections_per_account": "2"}
+    site = next(iterator := start_site(kind, tmp_path, request, settings))
+    try:
+        person = site.join("hold-a", "Åse")
+        write(person, "Første tanke.")
+        write(person, "Anden tanke.")
+        form = {"text": "Tredje tanke, som ikke er gemt.", "visibility": "private"}
+        full = person.post(f"/questions/{QUESTION}/reflect", form)
+        assert full.status_code == 409 and "grænsen på 2 refleksioner" in full.text
+        (kept,) = lxml.html.fromstring(full.text).xpath("//textarea[@name='text']/text()")
+        assert kept == form["text"]  # nothing written is lost from the form
+        english = person.post(f"/questions/{QUESTION}/reflect?lang=en", form)
+        assert english.status_code == 409 and "limit of 2 reflections" in english.text
+        document = annotation("Fra et program.")
+        headers = {"Content-Type": MEDIA_TYPE, "Accept": MEDIA_TYPE, "X-CSRF-Token": person.csrf}
+        refused = person.client.post("/annotations/", content=json.dumps(document), headers=headers)
+        assert refused.status_code == 409 and refused.headers["content-type"] == "application/json"
+        answer = refused.json()
+        assert (answer["status"], answer["setting"], answer["limit"]) == (409, "max_reflections_per_account", 2)
+        assert "max_reflections_per_account" in answer["error"] and stored(site) == 2
+        assert site.join("hold-a", "Bent").post(f"/questions/{QUESTION}/reflect", form).status_code == 303
     finally:
         iterator.close()
 
@@ -322,3 +396,22 @@ def test_a_reflection_may_start_from_a_concept_with_its_course_links_as_suggesti
     assert person.get("/id/no-such-thing/reflect").status_code == 404
     assert site.visitor().get(f"/id/{concept}/reflect").status_code in (302, 303)
     assert person.post(f"/id/{concept}/reflect", data, csrf=False).status_code == 403
+
+
+def test_a_reflection_from_a_concept_or_text_is_offered_what_it_draws_on_not_how_the_course_is_run(
+    site: Site,
+) -> None:
+    person = site.join("hold-b", "Uffe")
+
+    def offered(slug: str) -> dict[str, lxml.html.HtmlElement]:
+        form = lxml.html.fromstring(person.get(f"/id/{slug}/reflect").text)
+        return {box.get("value"): box.getparent().getparent() for box in form.xpath("//input[@name='link']")}
+
+    concept = offered("borgerne-faar-en-hovedrolle")
+    assert "velfaerdstransformation" not in concept  # the theme the slides refer it to
+    drawn_on = {"service-udvikles-med-borgerne", "tekst-2-mandag-morgen", "citat-helle-baekmark"}
+    assert drawn_on | {"borgernes-virkelighed-i-centrum"} <= set(concept)  # a concept, its text, a quote, a question
+    assert concept["borgernes-virkelighed-i-centrum"].xpath("string(p[@class='why'])")  # the course's reason
+    text = offered("tekst-3-aakerstroem")
+    assert not {"uddannelsesgang-1", "velfaerdstransformation", "litteraturliste"} & set(text)  # session, theme, list
+    assert {"stoej", "den-potentielle-organisation", "figur-20", "aakerstroem"} <= set(text)

@@ -10,7 +10,10 @@ from urllib.parse import quote
 
 import lxml.html
 from markdown_it import MarkdownIt
+from rdflib import RDF, RDFS, URIRef
 
+from conceptgraph.ontology import vocabulary
+from conceptgraph.vocab import CG
 from tests.annotation_http import Person, World, cheap_hashing, path_of, post, send, sign_in
 from tests.server import fetch
 
@@ -46,6 +49,43 @@ def test_the_export_holds_all_of_theirs_and_only_theirs(annotations_world: World
     assert [v["body"][0]["value"] for v in item["cg:earlierVersions"]] == ["Første"]
     assert send(annotations_world.server, "GET", "/me/export", annotations_world.people["visitor"]).status == 401
     assert send(annotations_world.server, "GET", "/me/export?format=pdf", eva).status == 400
+
+
+def cg_terms(document: Any) -> set[URIRef]:
+    """Every term of our vocabulary a JSON-LD document names: as a key or a value, compact
+    (`cg:visibility`) or in full."""
+    if isinstance(document, dict):
+        return set().union(*(cg_terms(key) | cg_terms(value) for key, value in document.items()))
+    if isinstance(document, list):
+        return set().union(*(cg_terms(item) for item in document))
+    if isinstance(document, str) and document.startswith("cg:"):
+        return {CG[document[3:]]}
+    if isinstance(document, str) and document.startswith(str(CG)) and document != str(CG):
+        return {URIRef(document)}
+    return set()
+
+
+def test_every_cg_term_of_the_export_and_the_annotations_is_defined_in_the_vocabulary(
+    annotations_world: World,
+) -> None:
+    server, eva = annotations_world.server, newcomer(annotations_world, "Eva")
+    created = post(server, eva, "Første", visibility="cohort")
+    edited = send(server, "PUT", path_of(created), eva, _doc("Anden"), headers={"If-Match": created.headers["etag"]})
+    assert edited.status == 200
+    documents = {
+        "annotation": created.json(),
+        "container": send(server, "GET", "/annotations/", eva).json(),
+        "export": send(server, "GET", "/me/export", eva).json(),
+        "cohort": send(server, "GET", "/cohort/hold-a/reflections.jsonld", annotations_world.people["fa"]).json(),
+    }
+    names = {"visibility", "rationale", "earlierVersions", "version", "replacedAt", "account"}
+    assert {CG[name] for name in names} <= cg_terms(documents["export"])  # the walk sees what is there
+    graph = vocabulary()
+    for kind, document in documents.items():
+        used = cg_terms(document)
+        assert CG.visibility in used, kind
+        undefined = [t for t in used if (t, RDF.type, None) not in graph or (t, RDFS.label, None) not in graph]
+        assert sorted(undefined) == [], kind
 
 
 def _doc(text: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,15 @@ from sqlalchemy import inspect, select, text
 from conceptgraph.config import load_settings
 from conceptgraph.reflections.cohorts import create_cohort
 from conceptgraph.reflections.database import Database, database_url, open_database
+from conceptgraph.reflections.errors import LimitReached
 from conceptgraph.reflections.migrations import LATEST, STEPS, current_version, migrate
+from conceptgraph.reflections.model import Draft
 from conceptgraph.reflections.schema import metadata, reflections
+from conceptgraph.reflections.writing import create_reflection, delete_reflection, update_reflection
+from tests.reflections_people import member
 
 ROOT = Path(__file__).resolve().parents[1]
+QUESTION = "https://ex.org/q"
 
 
 def test_migrate_brings_a_new_database_to_the_latest_version_and_matches_the_schema(reflections_db: Database) -> None:
@@ -134,3 +140,57 @@ def test_twenty_writers_at_once_lose_nothing(reflections_db: Database) -> None:
     with reflections_db.read() as connection:
         stored = connection.execute(select(reflections.c.id)).scalars().all()
     assert sorted(stored) == sorted(made) and len(made) == 100
+
+
+@pytest.fixture
+def limited(reflections_db: Database, reflections_url: str) -> Iterator[Database]:
+    """The migrated database opened again as a service would with `max_reflections_per_account=3`,
+    and a cohort "fuld" on it."""
+    with open_database(reflections_url, settings=load_settings({"max_reflections_per_account": 3})) as db:
+        create_cohort(db, "fuld", title="Fuld")
+        yield db
+
+
+def kept(db: Database, viewer: Any) -> int:
+    """How many reflections the account keeps."""
+    mine = select(reflections.c.id).where(reflections.c.author_id == viewer.account_id)
+    with db.read() as connection:
+        return len(connection.execute(mine).all())
+
+
+def test_an_account_keeps_at_most_the_set_number_of_reflections(limited: Database) -> None:
+    anne, bo = member(limited, "fuld", "Anne"), member(limited, "fuld", "Bo")
+    first, *_ = (create_reflection(limited, anne, Draft(QUESTION, f"tekst {n}")) for n in range(3))
+    with pytest.raises(LimitReached) as refused:
+        create_reflection(limited, anne, Draft(QUESTION, "én for meget"))
+    assert (refused.value.setting, refused.value.limit) == ("max_reflections_per_account", 3)
+    assert kept(limited, anne) == 3
+    assert "max_reflections_per_account" in str(refused.value) and "én for meget" not in str(refused.value)
+    create_reflection(limited, bo, Draft(QUESTION, "Bo har plads"))  # the limit is per account
+    update_reflection(limited, anne, first.id, Draft(QUESTION, "ændret"), expected_version=1)  # edits add none
+    delete_reflection(limited, anne, first.id, expected_version=2)
+    create_reflection(limited, anne, Draft(QUESTION, "plads igen"))
+    assert kept(limited, anne) == 3
+
+
+def test_the_limit_holds_for_writes_of_one_account_at_once(limited: Database) -> None:
+    """Counted in the insert's transaction, one writer of an account after the other: ten at once, three kept."""
+    carl = member(limited, "fuld", "Carl")
+    start, outcomes = threading.Barrier(10), []
+
+    def write(n: int) -> None:
+        start.wait()
+        try:
+            create_reflection(limited, carl, Draft(QUESTION, f"samtidig {n}"))
+            outcomes.append("kept")
+        except LimitReached:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - every other failure is the test's finding
+            outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["kept"] * 3 + ["refused"] * 7 and kept(limited, carl) == 3

@@ -198,6 +198,12 @@ SETTINGS = {
             _database_url,
         ),
         Setting("reflections_db_password_file", None, "File holding the reflections database's password.", str),
+        Setting(
+            "max_reflections_per_account",
+            500,
+            "Most reflections one account may keep; one more is refused (409) until they delete one.",
+            _positive(int),
+        ),
         Setting("host", "127.0.0.1", "Address `serve` listens on.", str),
         Setting("port", 5000, "Port `serve` listens on.", _port),
     ]

@@ -352,6 +352,12 @@ REFLECTION_TEXTS: dict[str, dict[str, str]] = {
         "da": "Skriv en grund (én sætning) for hvert valgt link.",
         "en": "Write a reason (one sentence) for each link you pick.",
     },
+    "reflection_limit": {
+        "da": "Du har nået grænsen på {limit} refleksioner pr. konto, så teksten herunder er ikke gemt. Slet en "
+        "af dine ældre refleksioner under Mine refleksioner, og gem så igen.",
+        "en": "You have reached the limit of {limit} reflections per account, so the text below is not saved. "
+        "Delete one of your older reflections under My reflections, then save again.",
+    },
     "version_conflict": {
         "da": "Refleksionen er ændret i mellemtiden (fx i et andet vindue). Genindlæs siden.",
         "en": "The reflection was changed meanwhile (in another window, say). Reload the page.",

@@ -31,10 +31,15 @@ _WRITE = "conceptgraph_write"
 
 
 class Database:
-    """An engine and its two kinds of transaction; `url` is the masked URL, safe for messages."""
+    """An engine and its two kinds of transaction; `url` is the masked URL, safe for messages.
 
-    def __init__(self, engine: Engine) -> None:
+    It also carries the operator's limit on what one account may store (`max_reflections_per_account`),
+    so every writer on this database enforces the same limit without being handed it.
+    """
+
+    def __init__(self, engine: Engine, *, max_reflections_per_account: int) -> None:
         self.engine = engine
+        self.max_reflections_per_account = max_reflections_per_account
         self.url = engine.url.render_as_string(hide_password=True)
         self.dialect = engine.dialect.name
         self._writer = engine.execution_options(**{_WRITE: True})
@@ -69,7 +74,8 @@ class Database:
 
 
 def open_database(url: str | None = None, *, settings: dict[str, Any] | None = None) -> Database:
-    """The database at `url`, else the `reflections_db` setting, else the instance's SQLite file.
+    """The database at `url`, else the `reflections_db` setting, else the instance's SQLite file,
+    with the limits of `settings` (default: the environment's).
 
     Does not create tables: call `migrations.migrate(db)`. Raises DatabaseUnavailable (URL masked)
     when the URL is malformed or the database cannot be reached.
@@ -89,7 +95,7 @@ def open_database(url: str | None = None, *, settings: dict[str, Any] | None = N
     engine = create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
         _make_sqlite_durable(engine)
-    db = Database(engine)
+    db = Database(engine, max_reflections_per_account=settings["max_reflections_per_account"])
     try:
         with db.read() as connection:
             connection.exec_driver_sql("SELECT 1")

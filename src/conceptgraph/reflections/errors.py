@@ -6,6 +6,7 @@
      ├── NotFound             no such thing, or not one the viewer may see (404)
      ├── NotAllowed           the viewer sees it but may not do this (403)
      ├── CohortClosed         the cohort is read-only since it was closed (409)
+     ├── LimitReached         the account keeps as many reflections as a setting allows (409); `setting`, `limit`
      ├── VersionConflict      If-Match failed: someone changed it first (412); `current` version
      ├── InvitationInvalid    an invitation token is unknown, used or expired: one message (404/410)
      ├── SignInFailed         cohort, name or passphrase wrong: one message, no hint which (401)
@@ -52,6 +53,19 @@ class CohortClosed(ReflectionsError):
     def __init__(self, slug: str) -> None:
         super().__init__(f"cohort {slug!r} is closed: it is read-only (reading, export and erasure still work)")
         self.slug = slug
+
+
+class LimitReached(ReflectionsError):
+    """The account already keeps as many reflections as the setting `setting` allows (`limit`);
+    it may write again once it deletes one. Edits are not counted: they add no reflection."""
+
+    def __init__(self, setting: str, limit: int) -> None:
+        super().__init__(
+            f"{setting}: this account already keeps {limit} reflections, the most one account may keep; "
+            "delete one to write another"
+        )
+        self.setting = setting
+        self.limit = limit
 
 
 class VersionConflict(ReflectionsError):

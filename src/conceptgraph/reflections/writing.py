@@ -2,32 +2,36 @@
 
 Only the author changes a reflection. An update keeps the previous version in the history (who,
 when, what it said); deleting a reflection deletes its history with it, so the text is gone
-everywhere. A closed cohort takes no new or changed reflections; deleting stays possible.
+everywhere. A closed cohort takes no new or changed reflections; deleting stays possible. One
+account keeps at most the database's `max_reflections_per_account` reflections (each is bounded
+in size by `model.check_draft`), counted in the transaction that inserts the new one.
 """
 
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from conceptgraph.reflections.cohorts import require_open
 from conceptgraph.reflections.database import Database, new_id, now
-from conceptgraph.reflections.errors import NotAllowed, NotFound, VersionConflict
+from conceptgraph.reflections.errors import LimitReached, NotAllowed, NotFound, VersionConflict
 from conceptgraph.reflections.model import Draft, Reflection, check_draft
 from conceptgraph.reflections.reading import load_reflections
-from conceptgraph.reflections.schema import reflection_history, reflection_links, reflections
+from conceptgraph.reflections.schema import accounts, reflection_history, reflection_links, reflections
 from conceptgraph.reflections.visibility import Viewer
 
 
 def create_reflection(db: Database, viewer: Viewer | None, draft: Draft) -> Reflection:
-    """A new reflection by `viewer`, at version 1. Raises NotAllowed (visitor), Invalid, CohortClosed."""
+    """A new reflection by `viewer`, at version 1. Raises NotAllowed (visitor), Invalid, CohortClosed,
+    LimitReached (the account keeps as many as `db.max_reflections_per_account`)."""
     if viewer is None:
         raise NotAllowed("sign in to write a reflection")
     draft = check_draft(draft)
     reflection_id, when = new_id(), now()
     with db.write() as connection:
         require_open(connection, viewer.cohort_id)
+        _require_room(connection, viewer, db.max_reflections_per_account)
         values = {
             "id": reflection_id,
             "author_id": viewer.account_id,
@@ -95,6 +99,16 @@ def reflection_history_of(db: Database, viewer: Viewer | None, reflection_id: st
         query = select(reflection_history).where(reflection_history.c.reflection_id == old.id)
         rows = connection.execute(query.order_by(reflection_history.c.version)).all()
     return [{**row._asdict(), "links": json.loads(row.links)} for row in rows]
+
+
+def _require_room(connection: Connection, viewer: Viewer, limit: int) -> None:
+    """Raise LimitReached when the account already keeps `limit` reflections. The account's row
+    is locked first, so two writers of one account count one after the other (PostgreSQL; a
+    SQLite write transaction holds the whole database already)."""
+    connection.execute(select(accounts.c.id).where(accounts.c.id == viewer.account_id).with_for_update())
+    kept = select(func.count()).select_from(reflections).where(reflections.c.author_id == viewer.account_id)
+    if connection.execute(kept).scalar_one() >= limit:
+        raise LimitReached("max_reflections_per_account", limit)
 
 
 def _own(connection: Connection, viewer: Viewer | None, reflection_id: str, expected: int | None) -> Reflection:

@@ -9,10 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from rdflib.namespace import PROV
 
 from conceptgraph.graph.describe import address_order, label, text_of
 from conceptgraph.graph.projection import Projection
 from conceptgraph.graph.render import class_name
+from conceptgraph.ontology import superclasses
+from conceptgraph.vocab import CG, SCHEMA
+
+# What a reflection can draw on, as classes of the vocabulary: the course's theory (every kind of
+# cg:Concept), the works that carry it (texts, frameworks, figures, quotes: schema:CreativeWork),
+# the people and organisations behind them (prov:Agent) and its questions. Not what only
+# organises the course: sessions, programme items, themes, question sets, lists, phases.
+DRAWN_ON = (CG.Concept, SCHEMA.CreativeWork, PROV.Agent, CG.ReflectionQuestion)
 
 
 def projection() -> Projection:
@@ -74,10 +83,16 @@ def addresses(slug: str, lang: str) -> list[dict[str, Any]]:
     ]
 
 
+def can_draw_on(slug: str) -> bool:
+    """Whether a reflection can sensibly link to the course resource `slug` (see DRAWN_ON)."""
+    kinds = superclasses(projection().graph.nodes[slug]["cls"])
+    return any(kind in kinds for kind in DRAWN_ON)
+
+
 def suggestions(slug: str, lang: str) -> list[dict[str, Any]]:
     """What the writing form offers for `slug`: a question's own `cg:addresses` links; for a
     concept, text or any other resource, the resources it is linked to in the course (either
-    direction, the course's reason where the link has one), by label."""
+    direction, the course's reason where the link has one) that a reflection can draw on, by label."""
     if is_question(slug):
         return addresses(slug, lang)
     found = projection()
@@ -86,7 +101,7 @@ def suggestions(slug: str, lang: str) -> list[dict[str, Any]]:
     edges = [(v, d) for _, v, d in graph.out_edges(slug, data=True)]
     edges += [(u, d) for u, _, d in graph.in_edges(slug, data=True)]
     for other, data in edges:
-        if other != slug:
+        if other != slug and can_draw_on(other):
             why = text_of(data.get("rationale") or {}, lang)
             reasons[other] = reasons.get(other) or why
     return sorted(

@@ -1,9 +1,10 @@
 """`GET /me/map-layer`: the "Mine refleksioner" layer of the map, for a signed-in viewer only.
 
 Their own reflections and their cohort's shared ones as extra nodes, each linked to the question
-it answers and to the resources it draws on (with the reason as the edge's tooltip). The map
-script draws them only when the participant turns the layer on; a visitor gets a 401 and the
-page loads no layer script at all.
+it answers and to the resources it draws on (with the reason as the edge's tooltip), and the page
+that shows it (`page`), which the map opens for it instead of a map view. The map script draws
+them only when the participant turns the layer on; a visitor gets a 401 and the page loads no
+layer script at all.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def map_layer() -> Response:
                 "text": text,
                 "mine": item["mine"],
                 "shared": item["visibility"] == "cohort",
-                "page": f"/me#reflection-{item['id']}" if item["mine"] else f"/id/{item['target']}",
+                "page": _page(item),
             }
         )
         if item["target"]:
@@ -53,3 +54,13 @@ def map_layer() -> Response:
             {"from": node, "to": link["slug"], "label": link["rationale"]} for link in item["links"] if link["slug"]
         ]
     return jsonify(label=translate("nav_me", lang), kind=translate("reflections_here", lang), nodes=nodes, edges=edges)
+
+
+def _page(item: dict[str, Any]) -> str | None:
+    """Where the reflection is shown: on /me for its author, else on the page of the course
+    resource it answers (or the first it links to); None when it touches no course resource."""
+    anchor = f"#reflection-{item['id']}"
+    if item["mine"]:
+        return f"/me{anchor}"
+    shown_on = [item["target"], *(link["slug"] for link in item["links"])]
+    return next((f"/id/{slug}{anchor}" for slug in shown_on if slug), None)

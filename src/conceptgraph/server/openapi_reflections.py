@@ -32,7 +32,8 @@ def reflection_paths() -> dict[str, Any]:
                 "responses": {"200": _answer("The container or one page of it", ANNOTATION), "400": ERROR},
             },
             "post": {
-                "summary": "Write a reflection (signed in); 201 with Location and ETag",
+                "summary": "Write a reflection (signed in); 201 with Location and ETag; 409 when the cohort is "
+                "closed or the account keeps MAX_REFLECTIONS_PER_ACCOUNT reflections",
                 "parameters": [CSRF],
                 "requestBody": {"required": True, "content": ANNOTATION},
                 "responses": {"201": _answer("Created", ANNOTATION), "400": ERROR, "409": ERROR, **refused},

@@ -2,10 +2,11 @@
 
 `/questions/<slug>/reflect` offers the question's own `cg:addresses` links as suggestions, each
 with an empty reason for the participant to write; `/id/<slug>/reflect` starts a reflection from
-any course resource (a concept, a text), offering what the course links it to;
-`/reflections/<id>/edit` the same form filled in. Before saving, text that looks like a CPR or
-phone number is shown back with a warning and saved only when the participant confirms. Someone
-else's reflection is a 404 on these forms, shared or not: only its author edits it here.
+any course resource (a concept, a text), offering what the course links it to that a reflection
+can draw on (`course_refs.DRAWN_ON`); `/reflections/<id>/edit` the same form filled in. Before
+saving, text that looks like a CPR or phone number is shown back with a warning and saved only
+when the participant confirms that very text (a changed text is checked again). Someone else's
+reflection is a 404 on these forms, shared or not: only its author edits it here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from conceptgraph.reflections.errors import CohortClosed, Invalid, NotAllowed, NotFound, VersionConflict
+from conceptgraph.reflections.errors import CohortClosed, Invalid, LimitReached, NotAllowed, NotFound, VersionConflict
 from conceptgraph.reflections.model import Draft, Link, Reflection
 from conceptgraph.reflections.reading import get_reflection
 from conceptgraph.reflections.visibility import Viewer
@@ -24,7 +25,7 @@ from conceptgraph.server.course_refs import iri_of, is_question, label_of, proje
 from conceptgraph.server.http import ApiError
 from conceptgraph.server.i18n import language
 from conceptgraph.server.me import require_session
-from conceptgraph.server.personal_numbers import warning_for
+from conceptgraph.server.personal_numbers import confirmation_for, is_confirmed, warning_for
 from conceptgraph.server.signin import lang_args, see_other
 
 bp = Blueprint("reflect", __name__)
@@ -105,14 +106,14 @@ def _version() -> int | None:
 
 def _form_values(reflection: Reflection | None) -> dict[str, Any]:
     if reflection is None:
-        return {"text": "", "language": language(), "visibility": "private", "reasons": {}, "confirm": False}
+        return {"text": "", "language": language(), "visibility": "private", "reasons": {}, "confirm": ""}
     reasons = {slug_of(link.resource) or link.resource: link.rationale for link in reflection.links}
     return {
         "text": reflection.text,
         "language": reflection.language,
         "visibility": reflection.visibility,
         "reasons": reasons,
-        "confirm": False,
+        "confirm": "",
     }
 
 
@@ -124,7 +125,7 @@ def _posted() -> dict[str, Any]:
         "language": form.get("language", "da"),
         "visibility": form.get("visibility", "private"),
         "reasons": {slug: form.get(f"reason-{slug}", "") for slug in form.getlist("link")},
-        "confirm": form.get("confirm") == "1",
+        "confirm": form.get("confirm", ""),
     }
 
 
@@ -139,9 +140,10 @@ def _draft(slug: str, values: dict[str, Any]) -> Draft:
 
 
 def _save(slug: str, values: dict[str, Any], store: Any, reflection: Reflection | None = None) -> Response:
-    warning = None if values["confirm"] else warning_for(values["text"])
-    if warning:
-        return _form_page(slug, values, reflection=reflection, warning=warning, status=422)
+    warning = warning_for(values["text"])
+    if warning and not is_confirmed(values["text"], values["confirm"]):
+        confirm = confirmation_for(values["text"])
+        return _form_page(slug, values, reflection=reflection, warning=warning, confirm=confirm, status=422)
     try:
         saved = store(_draft(slug, values))
     except Invalid as exc:
@@ -149,6 +151,9 @@ def _save(slug: str, values: dict[str, Any], store: Any, reflection: Reflection 
         return _form_page(slug, values, reflection=reflection, error=key, status=422)
     except VersionConflict:
         return _form_page(slug, values, reflection=reflection, error="version_conflict", status=412)
+    except LimitReached as exc:
+        limit = {"limit": exc.limit}
+        return _form_page(slug, values, reflection=reflection, error="reflection_limit", error_values=limit, status=409)
     except CohortClosed:
         raise ApiError(409, "the cohort is closed", text="cohort_closed") from None
     except NotAllowed:
@@ -170,6 +175,6 @@ def _form_page(slug: str, values: dict[str, Any], *, status: int = 200, **extra:
         question={"slug": slug, "label": label_of(iri_of(slug), lang)},
         values=values,
         suggestions=offered_links,
-        **{"reflection": None, "warning": None, "error": None, **extra},
+        **{"reflection": None, "warning": None, "confirm": None, "error": None, "error_values": {}, **extra},
     )
     return Response(body, status=status, mimetype="text/html")

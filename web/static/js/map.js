@@ -16,7 +16,10 @@
   }
 
   function withLang(url, lang) {
-    return lang === "en" ? url + (url.includes("?") ? "&" : "?") + "lang=en" : url;
+    if (lang !== "en") return url;
+    const cut = url.includes("#") ? url.indexOf("#") : url.length;  // the fragment stays last
+    const path = url.slice(0, cut);
+    return path + (path.includes("?") ? "&" : "?") + "lang=en" + url.slice(cut);
   }
 
   // ---------------------------------------------------------------- legend swatches
@@ -227,9 +230,27 @@
         openLink.firstElementChild.textContent = strings.open_view.replace("{count}", opening.count);
       }
     }
-    document.getElementById("panel-page").href = withLang(pageBase + "/id/" + encodeURIComponent(slug), lang);
-    document.getElementById("panel-focus").href = withLang(pageBase + "/map?focus=" + encodeURIComponent(slug) + "&depth=1", lang);
+    const page = pageOf(slug);
+    document.getElementById("panel-page").hidden = !page;
+    if (page) document.getElementById("panel-page").href = page;
+    document.getElementById("panel-focus-part").hidden = !isCourse(slug);
+    document.getElementById("panel-focus").href = focusOn(slug);
     panel.hidden = false;
+  }
+
+  // A node another script adds (a reflection of the "Mine refleksioner" layer) is no course
+  // resource: its details name the page it opens (`opens`, or null), and it has no map view.
+  function isCourse(slug) {
+    return !(details[slug] && "opens" in details[slug]);
+  }
+
+  function pageOf(slug) {
+    const own = isCourse(slug) ? pageBase + "/id/" + encodeURIComponent(slug) : details[slug].opens;
+    return own ? withLang(own, lang) : null;
+  }
+
+  function focusOn(slug) {
+    return withLang(pageBase + "/map?focus=" + encodeURIComponent(slug) + "&depth=1", lang);
   }
 
   const close = document.getElementById("panel-close");
@@ -283,7 +304,10 @@
     if (params.nodes.length) { select(params.nodes[0], false); openPanel(params.nodes[0]); }
   });
   network.on("doubleClick", function (params) {
-    if (params.nodes.length) window.location.href = withLang(pageBase + "/map?focus=" + encodeURIComponent(params.nodes[0]) + "&depth=1", lang);
+    if (!params.nodes.length) return;
+    const slug = params.nodes[0];
+    const target = isCourse(slug) ? focusOn(slug) : pageOf(slug);
+    if (target) window.location.href = target;
   });
   if (data.focus && details[data.focus]) {
     network.selectNodes([data.focus]);

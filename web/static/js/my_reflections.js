@@ -1,7 +1,9 @@
 // The "Mine refleksioner" layer of the map (loaded for signed-in viewers only): a checkbox above
 // the map that adds the viewer's reflections and the cohort's shared ones as nodes, linked to
-// the question each answers and the resources it draws on. Off by default. Every text from a
-// reflection goes into the page as textContent, never as markup.
+// the question each answers and the resources it draws on. Off by default. Each node's details
+// name the page the map opens for it instead of a map view (`opens`: on /me, or the resource page
+// that lists it). Every text from a reflection goes into the page as textContent, never as
+// markup.
 (function () {
   "use strict";
   let tries = 0;
@@ -46,7 +48,7 @@
   function show(map, layer) {
     const here = layer.edges.filter(function (e) { return map.nodes.get(e.to) !== null; });
     map.nodes.update(layer.nodes.map(function (n) {
-      if (map.details) map.details[n.id] = { label: n.label, kind: layer.kind, definition: n.text, texts: [], authors: [], columns: [] };
+      if (map.details) map.details[n.id] = { label: n.label, kind: layer.kind, definition: n.text, texts: [], authors: [], columns: [], opens: n.page };
       return { id: n.id, label: n.label, title: tip(layer.kind, n.text), shape: "box", color: n.mine ? "#fff3c4" : "#e3f1e6", reflection: true };
     }));
     map.edges.update(here.map(function (e, i) {
