@@ -39,7 +39,7 @@ def require_postgres() -> Path:
 class Postgres:
     """A PostgreSQL server on 127.0.0.1:<free port>, stopped by `stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fsync: bool = False) -> None:
         self.bin = require_postgres()
         # Its own folder under /tmp, not pytest's: that one is private to root, and the server's
         # user must reach it (a short path also keeps the socket's name within its limit).
@@ -51,10 +51,13 @@ class Postgres:
             shutil.chown(root, SUPERUSER, SUPERUSER)
             self.as_owner = ["runuser", "-u", SUPERUSER, "--"]
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-instructions")
-        # fsync off: the cluster is thrown away, and the durability tests kill the client, not the
-        # server (a commit the server acknowledged is its own promise); a new database per test
-        # costs milliseconds instead of a second of disk flushes.
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {root} -c fsync=off -c full_page_writes=off"
+        # fsync off for the tests: the cluster is thrown away, and the durability tests kill the
+        # client, not the server (a commit the server acknowledged is its own promise); a new
+        # database per test costs milliseconds instead of a second of disk flushes. A benchmark
+        # asks for fsync, as a real server runs.
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {root}"
+        if not fsync:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(root / "server.log"), "-o", options, "-w", "start")
 
     def _run(self, binary: str, *args: str) -> None:
