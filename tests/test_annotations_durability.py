@@ -109,7 +109,8 @@ def test_one_reflection_changed_from_twenty_tabs_at_once_keeps_exactly_one_chang
 def test_a_change_and_a_delete_with_the_same_etag_at_once_never_both_succeed(annotations_world: World) -> None:
     """Ten reflections, each sent a PUT and a DELETE with the ETag last read, all twenty at once,
     five times over: each time one wins and the other is refused, so a delete never removes a
-    version it did not see (the race is narrow, hence the rounds)."""
+    version it did not see (the race is narrow, hence the rounds); the refusal says what the winner
+    left, the version now or that the reflection is gone."""
     server, dorte = annotations_world.server, annotations_world.people["b2"]
     start = threading.Barrier(20)
 
@@ -128,5 +129,8 @@ def test_a_change_and_a_delete_with_the_same_etag_at_once_never_both_succeed(ann
             now = send(server, "GET", path_of(created), dorte)
             if changed.status == 200:  # the change came first: the delete had not seen it
                 assert deleted.status == 412 and now.headers.get("etag") == changed.headers["etag"], deleted.status
+                assert "it is at version 2" in deleted.json()["error"]  # type: ignore[index]
             else:  # the delete came first: nothing is left to change
                 assert (changed.status, deleted.status, now.status) in ((404, 204, 404), (412, 204, 404))
+                if changed.status == 412:  # it had read version 1, then waited for the delete
+                    assert "deleted since you read it" in changed.json()["error"]  # type: ignore[index]

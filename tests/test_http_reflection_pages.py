@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from conceptgraph.reflections.annotation_json import MEDIA_TYPE
-from conceptgraph.reflections.schema import reflections
+from conceptgraph.reflections.schema import reflection_history, reflections
 from tests.annotation_http import annotation
 from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
@@ -332,33 +332,67 @@ def test_over_https_the_session_cookie_is_host_only_and_secure(tmp_path: Path, r
         iterator.close()
 
 
-@pytest.mark.parametrize("kind", DATABASES)
-def test_past_the_accounts_limit_the_form_says_so_and_the_api_names_the_setting(
-    kind: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    settings = {**SERVER_SETTINGS, "max_reflections_per_account": "2"}
-    site = next(iterator := start_site(kind, tmp_path, request, settings))
-    try:
-        person = site.join("hold-a", "Åse")
-        write(person, "Første tanke.")
-        write(person, "Anden tanke.")
-        form = {"text": "Tredje tanke, som ikke er gemt.", "visibility": "private"}
-        full = person.post(f"/questions/{QUESTION}/reflect", form)
-        assert full.status_code == 409 and "grænsen på 2 refleksioner" in full.text
-        (kept,) = lxml.html.fromstring(full.text).xpath("//textarea[@name='text']/text()")
-        assert kept == form["text"]  # nothing written is lost from the form
-        english = person.post(f"/questions/{QUESTION}/reflect?lang=en", form)
-        assert english.status_code == 409 and "limit of 2 reflections" in english.text
-        document = annotation("Fra et program.")
-        headers = {"Content-Type": MEDIA_TYPE, "Accept": MEDIA_TYPE, "X-CSRF-Token": person.csrf}
-        refused = person.client.post("/annotations/", content=json.dumps(document), headers=headers)
-        assert refused.status_code == 409 and refused.headers["content-type"] == "application/json"
-        answer = refused.json()
-        assert (answer["status"], answer["setting"], answer["limit"]) == (409, "max_reflections_per_account", 2)
-        assert "max_reflections_per_account" in answer["error"] and stored(site) == 2
-        assert site.join("hold-a", "Bent").post(f"/questions/{QUESTION}/reflect", form).status_code == 303
-    finally:
-        iterator.close()
+@pytest.fixture(scope="module", params=DATABASES)
+def limited_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A server whose accounts keep at most 2 reflections and 6000 bytes (each test its own people)."""
+    settings = {**SERVER_SETTINGS, "max_reflections_per_account": "2", "max_account_bytes": "6000"}
+    yield from start_site(request.param, tmp_path_factory.mktemp(f"limited-{request.param}"), request, settings)
+
+
+def test_past_the_accounts_limit_the_form_says_so_and_the_api_names_the_setting(limited_site: Site) -> None:
+    site = limited_site
+    person = site.join("hold-a", "Åse")
+    write(person, "Første tanke.")
+    write(person, "Anden tanke.")
+    form = {"text": "Tredje tanke, som ikke er gemt.", "visibility": "private"}
+    full = person.post(f"/questions/{QUESTION}/reflect", form)
+    assert full.status_code == 409 and "grænsen på 2 refleksioner" in full.text
+    (kept,) = lxml.html.fromstring(full.text).xpath("//textarea[@name='text']/text()")
+    assert kept == form["text"]  # nothing written is lost from the form
+    english = person.post(f"/questions/{QUESTION}/reflect?lang=en", form)
+    assert english.status_code == 409 and "limit of 2 reflections" in english.text
+    document = annotation("Fra et program.")
+    headers = {"Content-Type": MEDIA_TYPE, "Accept": MEDIA_TYPE, "X-CSRF-Token": person.csrf}
+    before = stored(site)
+    refused = person.client.post("/annotations/", content=json.dumps(document), headers=headers)
+    assert refused.status_code == 409 and refused.headers["content-type"] == "application/json"
+    answer = refused.json()
+    assert (answer["status"], answer["setting"], answer["limit"]) == (409, "max_reflections_per_account", 2)
+    assert "max_reflections_per_account" in answer["error"] and stored(site) == before
+    assert site.join("hold-a", "Bent").post(f"/questions/{QUESTION}/reflect", form).status_code == 303
+
+
+def test_past_the_accounts_bytes_an_edit_is_refused_with_every_version_kept_until_a_delete(limited_site: Site) -> None:
+    """Each edit keeps the version before it, so edits fill the account's 6000 bytes: the form then
+    says so and keeps the text, the API answers 409 naming the setting, no earlier version is
+    dropped, and deleting the reflection frees its room."""
+    site, person = limited_site, limited_site.join("hold-b", "Bodil")
+    page = "Min tanke om praksis. " * 90  # some 2,000 bytes a version
+    written = write(person, page)
+    second = {"text": f"{page} Anden udgave.", "language": "da", "visibility": "private", "version": "1"}
+    assert person.post(f"/reflections/{written}/edit", second).status_code == 303
+    third = {**second, "text": f"{page} Tredje udgave.", "version": "2"}
+    full = person.post(f"/reflections/{written}/edit", third)
+    assert full.status_code == 409 and "grænsen på 6 kB pr. konto" in full.text, full.text
+    assert "Tidligere udgaver slettes aldrig af sig selv" in full.text
+    (kept,) = lxml.html.fromstring(full.text).xpath("//textarea[@name='text']/text()")
+    assert kept == third["text"]
+    english = person.post(f"/reflections/{written}/edit?lang=en", third)
+    assert english.status_code == 409 and "limit of 6 kB per account" in english.text
+    etag = person.get(f"/annotations/{written}", headers={"Accept": MEDIA_TYPE}).headers["etag"]
+    headers = {"Content-Type": MEDIA_TYPE, "Accept": MEDIA_TYPE, "X-CSRF-Token": person.csrf, "If-Match": etag}
+    refused = person.client.put(f"/annotations/{written}", content=json.dumps(annotation(page)), headers=headers)
+    assert refused.status_code == 409 and refused.headers["content-type"] == "application/json"
+    answer = refused.json()
+    assert (answer["status"], answer["setting"], answer["limit"]) == (409, "max_account_bytes", 6000)
+    assert "max_account_bytes" in answer["error"] and "praksis" not in answer["error"]
+    with site.db.read() as connection:
+        versions = connection.execute(
+            select(reflection_history.c.version).where(reflection_history.c.reflection_id == written)
+        ).scalars()
+        assert list(versions) == [1]  # the first version is still theirs
+    assert person.post(f"/reflections/{written}/delete", {"version": "2"}).status_code == 303
+    write(person, page)  # the room it took is free again
 
 
 def test_a_questions_path_view_has_a_section_of_my_own_reflections_on_it(site: Site) -> None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import lxml.html
 from markdown_it import MarkdownIt
-from rdflib import RDF, RDFS, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, XSD
 
 from conceptgraph.ontology import vocabulary
+from conceptgraph.reflections.annotation_json import ANNO_CONTEXT
 from conceptgraph.vocab import CG
 from tests.annotation_http import Person, World, cheap_hashing, path_of, post, send, sign_in
 from tests.server import fetch
@@ -86,6 +89,58 @@ def test_every_cg_term_of_the_export_and_the_annotations_is_defined_in_the_vocab
         assert CG.visibility in used, kind
         undefined = [t for t in used if (t, RDF.type, None) not in graph or (t, RDFS.label, None) not in graph]
         assert sorted(undefined) == [], kind
+
+
+def unmapped(document: Any, terms: dict[str, Any]) -> list[str]:
+    """The keys of a JSON-LD document no term of its context maps (a processor drops them): not a
+    keyword, not a term, not a compact IRI of a prefix the context defines."""
+    if isinstance(document, list):
+        return [key for item in document for key in unmapped(item, terms)]
+    if not isinstance(document, dict):
+        return []
+    found = []
+    for key, value in document.items():
+        if key == "@context":
+            continue
+        if not (key.startswith("@") or key in terms or key.split(":", 1)[0] in terms):
+            found.append(key)
+        found += unmapped(value, terms)
+    return found
+
+
+def test_a_json_ld_processor_keeps_everything_the_export_says(annotations_world: World) -> None:
+    """The real export read by rdflib offline (the shipped W3C context put in place of its IRI):
+    the account is the annotations' creator, with its name, role, creation time and cohort, and
+    every time is an xsd:dateTime."""
+    server, eva = annotations_world.server, newcomer(annotations_world, "Eva")
+    created = post(server, eva, "Første")
+    edited = send(server, "PUT", path_of(created), eva, _doc("Anden"), headers={"If-Match": created.headers["etag"]})
+    assert edited.status == 200
+    document: Any = send(server, "GET", "/me/export", eva).json()
+    shipped = fetch(f"{server.url}/static/ns/anno.jsonld").json()["@context"]  # type: ignore[index]
+    contexts = [shipped if context == ANNO_CONTEXT else context for context in document["@context"]]
+    assert all(isinstance(context, dict) for context in contexts)  # nothing left for a processor to fetch
+    assert unmapped(document, {k: v for context in contexts for k, v in context.items()}) == []
+    graph = Graph().parse(data=json.dumps({**document, "@context": contexts}), format="json-ld")
+    (account,) = graph.objects(URIRef(document["id"]), CG.account)
+    annotation = URIRef(created.headers["location"])
+    assert (annotation, DCTERMS.creator, account) in graph and graph.value(account, FOAF.name) == Literal(eva.label)
+    role = graph.value(account, CG.role)
+    assert role == Literal("participant") and role.datatype in (None, XSD.string)  # type: ignore[union-attr]
+    cohort = graph.value(account, CG.cohort)
+    assert (cohort, RDF.type, FOAF.Group) in graph and graph.value(cohort, FOAF.name) == Literal("Hold A")
+    assert graph.value(cohort, DCTERMS.identifier) == Literal("hold-a")
+    (earlier,) = graph.objects(annotation, CG.earlierVersions)
+    assert graph.value(earlier, CG.version) == Literal(1)
+    times = [
+        graph.value(account, DCTERMS.created),
+        graph.value(annotation, DCTERMS.created),
+        graph.value(annotation, DCTERMS.modified),
+        graph.value(earlier, CG.replacedAt),
+    ]
+    for when in times:
+        assert isinstance(when, Literal) and when.datatype == XSD.dateTime, when
+        assert isinstance(when.toPython(), datetime), when
 
 
 def _doc(text: str) -> dict[str, Any]:

@@ -5,20 +5,31 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, insert, inspect, select, text
 
 from conceptgraph.config import load_settings
+from conceptgraph.reflections.budget import ROW_BYTES
 from conceptgraph.reflections.cohorts import create_cohort
 from conceptgraph.reflections.database import Database, database_url, open_database
-from conceptgraph.reflections.errors import LimitReached
+from conceptgraph.reflections.errors import LimitReached, VersionConflict
 from conceptgraph.reflections.migrations import LATEST, STEPS, current_version, migrate
-from conceptgraph.reflections.model import Draft
-from conceptgraph.reflections.schema import metadata, reflections
+from conceptgraph.reflections.model import Draft, Link
+from conceptgraph.reflections.schema import (
+    accounts,
+    cohorts,
+    metadata,
+    reflection_history,
+    reflection_links,
+    reflections,
+)
+from conceptgraph.reflections.visibility import Viewer
 from conceptgraph.reflections.writing import create_reflection, delete_reflection, update_reflection
 from tests.reflections_people import member
 
@@ -194,3 +205,182 @@ def test_the_limit_holds_for_writes_of_one_account_at_once(limited: Database) ->
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["kept"] * 3 + ["refused"] * 7 and kept(limited, carl) == 3
+
+
+def utf8(*parts: str) -> int:
+    return sum(len(part.encode("utf-8")) for part in parts)
+
+
+def held(db: Database, viewer: Any) -> tuple[int, int]:
+    """The bytes the account's reflections say they take, and how many versions it keeps in all."""
+    mine = reflections.c.author_id == viewer.account_id
+    earlier = select(func.count()).select_from(reflection_history.join(reflections)).where(mine)
+    with db.read() as connection:
+        counted = connection.execute(select(func.coalesce(func.sum(reflections.c.stored_bytes), 0)).where(mine))
+        current = connection.execute(select(func.count()).select_from(reflections).where(mine))
+        return int(counted.scalar_one()), int(current.scalar_one()) + int(connection.execute(earlier).scalar_one())
+
+
+@pytest.fixture
+def budgeted(reflections_db: Database, reflections_url: str) -> Iterator[Callable[[int], Database]]:
+    """Opens the migrated database again as a service would with `max_account_bytes` set to the
+    number given, with a cohort "smal" on it."""
+    create_cohort(reflections_db, "smal", title="Smal")
+    opened: list[Database] = []
+
+    def with_budget(limit: int) -> Database:
+        opened.append(open_database(reflections_url, settings=load_settings({"max_account_bytes": limit})))
+        return opened[-1]
+
+    yield with_budget
+    for db in opened:
+        db.close()
+
+
+def test_every_version_counts_against_the_accounts_bytes_and_a_delete_frees_them(
+    budgeted: Callable[[int], Database],
+) -> None:
+    """Edits keep every earlier version, so they fill the account; past the budget an edit is
+    refused with nothing changed and nothing dropped; deleting the reflection frees its bytes."""
+    db = budgeted(3000)
+    anne, bo = member(db, "smal", "Anne"), member(db, "smal", "Bo")
+    text = "ø" * 500  # 500 characters, 1000 bytes: the budget is in bytes
+    each = utf8(text, QUESTION) + ROW_BYTES
+    written = create_reflection(db, anne, Draft(QUESTION, text))
+    update_reflection(db, anne, written.id, Draft(QUESTION, text), expected_version=1)
+    assert held(db, anne) == (2 * each, 2)
+    with pytest.raises(LimitReached) as refused:
+        update_reflection(db, anne, written.id, Draft(QUESTION, text), expected_version=2)
+    assert (refused.value.setting, refused.value.limit) == ("max_account_bytes", 3000)
+    assert f"take {2 * each} bytes and this write adds {each}" in str(refused.value) and "ø" not in str(refused.value)
+    with pytest.raises(LimitReached):
+        create_reflection(db, anne, Draft(QUESTION, text))
+    assert held(db, anne) == (2 * each, 2)  # the refused edit changed nothing, and no version was dropped
+    linked = Draft(QUESTION, "æ", links=(Link(QUESTION, "Fordi."),))
+    create_reflection(db, anne, linked)  # what still fits is kept: text, target, link and its reason
+    assert held(db, anne) == (2 * each + utf8("æ", QUESTION, QUESTION, "Fordi.") + 2 * ROW_BYTES, 3)
+    create_reflection(db, bo, Draft(QUESTION, text))  # the budget is per account
+    delete_reflection(db, anne, written.id, expected_version=2)
+    create_reflection(db, anne, Draft(QUESTION, text))
+    assert held(db, anne)[1] == 2
+
+
+def test_the_byte_budget_holds_for_writes_of_one_account_at_once(budgeted: Callable[[int], Database]) -> None:
+    """Five edits and five new reflections of one account at once, with room for three more
+    versions: three are kept, seven refused, whichever come first (the edits take the account's
+    lock as the new ones do)."""
+    each = utf8("samtidig 0", QUESTION) + ROW_BYTES  # what every draft below takes
+    db = budgeted(8 * each + each // 2)
+    dora = member(db, "smal", "Dora")
+    kept = [create_reflection(db, dora, Draft(QUESTION, f"samtidig {n}")) for n in range(5)]
+    start, outcomes = threading.Barrier(10), []
+
+    def write(n: int) -> None:
+        draft = Draft(QUESTION, f"samtidig {n}")
+        start.wait()
+        try:
+            if n < 5:
+                update_reflection(db, dora, kept[n].id, draft, expected_version=None)
+            else:
+                create_reflection(db, dora, draft)
+            outcomes.append("kept")
+        except LimitReached:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - every other failure is the test's finding
+            outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["kept"] * 3 + ["refused"] * 7 and held(db, dora) == (8 * each, 8)
+
+
+def test_an_upgraded_database_counts_the_bytes_it_already_holds(reflections_url: str) -> None:
+    """A database of schema version 2 with a reflection, its link and an earlier version: the
+    migration counts what they take, and the budget holds from the first write on."""
+    db = open_database(reflections_url, settings=load_settings({"max_account_bytes": 1000}))
+    migrate(db, up_to=2)
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    row = {"target": QUESTION, "language": "da", "visibility": "private"}
+    with db.write() as connection:  # as a version-2 service wrote them (no stored_bytes yet)
+        connection.execute(insert(cohorts).values(id="c", slug="gammel", title="Gammel", created_at=when))
+        person = {"cohort_id": "c", "name": "Ib", "name_key": "ib", "role": "participant", "passphrase_hash": "x"}
+        connection.execute(insert(accounts).values(id="a", created_at=when, **person))
+        current = {"id": "r", "author_id": "a", "cohort_id": "c", "created_at": when, "modified_at": when}
+        connection.execute(insert(reflections).values(body="Nu: æble", version=2, **current, **row))
+        link = {"reflection_id": "r", "position": 0, "resource": QUESTION, "rationale": "Så."}
+        connection.execute(insert(reflection_links).values(**link))
+        links = '[{"resource": "https://ex.org/c", "rationale": "Før ø."}]'
+        earlier = {"editor_id": "a", "edited_at": when, "body": "Før", "links": links}
+        connection.execute(insert(reflection_history).values(reflection_id="r", version=1, **earlier, **row))
+    migrate(db)
+    now = utf8("Nu: æble", QUESTION, QUESTION, "Så.") + 2 * ROW_BYTES
+    before = utf8("Før", QUESTION, "https://ex.org/c", "Før ø.") + 2 * ROW_BYTES
+    with db.read() as connection:
+        assert connection.execute(select(reflections.c.stored_bytes)).scalar_one() == now + before
+    ib = Viewer("a", "c", "participant")
+    with pytest.raises(LimitReached):
+        create_reflection(db, ib, Draft(QUESTION, "x" * (1000 - now - before)))
+    create_reflection(db, ib, Draft(QUESTION, "x" * (1000 - now - before - utf8(QUESTION) - ROW_BYTES)))
+    db.close()
+
+
+def waiting_for_locks(db: Database, count: int) -> None:
+    """Return once `count` sessions of the database wait for a lock (PostgreSQL)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(1000):
+        with db.read() as connection:
+            if connection.execute(query).scalar_one() >= count:
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"{count} writers never waited for the reflection's row")
+
+
+@pytest.mark.parametrize("reflections_url", ["postgresql"], indirect=True)  # SQLite writers never interleave
+@pytest.mark.parametrize(
+    ("first", "then", "message"),
+    [
+        ("update", "delete", "it is at version 2"),
+        ("delete", "delete", "deleted since you read it"),
+        ("delete", "update", "deleted since you read it"),
+    ],
+)
+def test_a_write_that_loses_a_race_says_what_the_winner_left(
+    reflections_db: Database, first: str, then: str, message: str
+) -> None:
+    """Two writers read version 1 and wait for the reflection's row (held a moment); the first in
+    line wins, and the other's 412 says the version the winner left, or that it deleted it."""
+    db = reflections_db
+    create_cohort(db, "kaploeb", title="Kapløb")
+    eva = member(db, "kaploeb", "Eva")
+    written = create_reflection(db, eva, Draft(QUESTION, "første"))
+    writes = {
+        "update": lambda: update_reflection(db, eva, written.id, Draft(QUESTION, "anden"), expected_version=1),
+        "delete": lambda: delete_reflection(db, eva, written.id, expected_version=1),
+    }
+    outcomes: dict[str, Any] = {}
+
+    def run(name: str, write: Callable[[], object]) -> None:
+        try:
+            outcomes[name] = write()
+        except Exception as exc:  # noqa: BLE001 - the loser's refusal is what the test reads
+            outcomes[name] = exc
+
+    with db.write() as holder:
+        holder.execute(select(reflections.c.id).where(reflections.c.id == written.id).with_for_update())
+        winner = threading.Thread(target=run, args=("winner", writes[first]))
+        winner.start()
+        waiting_for_locks(db, 1)
+        loser = threading.Thread(target=run, args=("loser", writes[then]))
+        loser.start()
+        waiting_for_locks(db, 2)
+    winner.join()
+    loser.join()
+    assert not isinstance(outcomes["winner"], Exception), outcomes
+    refused = outcomes["loser"]
+    assert isinstance(refused, VersionConflict) and message in str(refused), refused
+    assert refused.current == (2 if first == "update" else None)

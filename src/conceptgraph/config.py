@@ -16,6 +16,12 @@ from conceptgraph.errors import ConceptGraphError
 from conceptgraph.vocab import DEFAULT_BASE
 
 DRAW_TIMEOUT = 20.0  # seconds Graphviz may draw a picture: the `draw_timeout` setting's default
+# The `max_account_bytes` default. A version at the draft limits (20,000 characters of Danish, about
+# 20.4 kB; 30 links with 500-character reasons, about 0.7 kB each with the IRI and row) takes about
+# 42 kB, so 32 MiB holds about 800 of them: every one of the course's 23 questions answered at the
+# limit and each revised some 30 times. A participant who writes a page (2,000 characters, a few
+# links) to every question and revises each a few times keeps about 0.3 MiB, a hundredth of it.
+MAX_ACCOUNT_BYTES = 32 * 1024 * 1024
 
 
 class SettingError(ConceptGraphError):
@@ -202,6 +208,13 @@ SETTINGS = {
             "max_reflections_per_account",
             500,
             "Most reflections one account may keep; one more is refused (409) until they delete one.",
+            _positive(int),
+        ),
+        Setting(
+            "max_account_bytes",
+            MAX_ACCOUNT_BYTES,
+            "Most bytes one account may keep: its reflections with their links and every earlier version; "
+            "a new reflection or an edit past it is refused (409) until they delete one.",
             _positive(int),
         ),
         Setting("host", "127.0.0.1", "Address `serve` listens on.", str),

@@ -358,9 +358,25 @@ REFLECTION_TEXTS: dict[str, dict[str, str]] = {
         "en": "You have reached the limit of {limit} reflections per account, so the text below is not saved. "
         "Delete one of your older reflections under My reflections, then save again.",
     },
+    "storage_limit": {
+        "da": "Dine refleksioner og deres tidligere udgaver fylder tilsammen så meget, at der ikke er plads til "
+        "denne tekst inden for grænsen på {limit} pr. konto, så teksten herunder er ikke gemt. Tidligere udgaver "
+        "slettes aldrig af sig selv: slet en refleksion, du ikke længere har brug for, under Mine refleksioner "
+        "(dens tidligere udgaver slettes med den), og gem så igen.",
+        "en": "Your reflections and their earlier versions together take so much room that this text does not fit "
+        "within the limit of {limit} per account, so the text below is not saved. Earlier versions are never "
+        "deleted on their own: delete a reflection you no longer need under My reflections (its earlier "
+        "versions go with it), then save again.",
+    },
     "version_conflict": {
         "da": "Refleksionen er ændret i mellemtiden (fx i et andet vindue). Genindlæs siden.",
         "en": "The reflection was changed meanwhile (in another window, say). Reload the page.",
+    },
+    "version_gone": {
+        "da": "Refleksionen er slettet i mellemtiden (fx i et andet vindue), så der er ikke længere noget at "
+        "ændre eller slette.",
+        "en": "The reflection was deleted meanwhile (in another window, say), so there is nothing left to change "
+        "or delete.",
     },
     "reflections_here": {"da": "Refleksioner", "en": "Reflections"},
     "reflections_count": {

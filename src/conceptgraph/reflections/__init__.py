@@ -14,7 +14,8 @@ each mapping to one HTTP status (see `errors`). Times are aware UTC datetimes.
 The API the web side builds on::
 
     database    open_database(url=None, *, settings=None) -> Database
-                Database.read(), .write(), .close(), .url (masked), .dialect; usable as `with`
+                Database.read(), .write(), .close(), .url (masked), .dialect; usable as `with`;
+                .max_reflections_per_account, .max_account_bytes (the limits every write checks)
     migrations  migrate(db, *, up_to=LATEST) -> int; current_version(connection) -> int
     cohorts     create_cohort(db, slug, *, title) -> Cohort; list_cohorts(db) -> list[dict]
                 close_cohort(db, slug) -> Cohort; purge_cohort(db, slug) -> dict[str, int]
@@ -47,6 +48,8 @@ The API the web side builds on::
     backup      backup(db, path) -> dict[str, int]; restore(db, path) -> dict[str, int]
 
 Status mapping for the web side: NotFound 404, NotAllowed 403, Invalid 400/422 (`field`),
-VersionConflict 412 (`current`), CohortClosed 409, InvitationInvalid 404/410, SignInFailed 401,
-RateLimited 429 (`retry_after`), DatabaseUnavailable 503.
+VersionConflict 412 (`current`: the version now, None when deleted meanwhile), CohortClosed 409,
+LimitReached 409 (`setting`, `limit`: max_reflections_per_account or max_account_bytes, kept by
+`budget`), InvitationInvalid 404/410, SignInFailed 401, RateLimited 429 (`retry_after`),
+DatabaseUnavailable 503.
 """

@@ -33,13 +33,15 @@ _WRITE = "conceptgraph_write"
 class Database:
     """An engine and its two kinds of transaction; `url` is the masked URL, safe for messages.
 
-    It also carries the operator's limit on what one account may store (`max_reflections_per_account`),
-    so every writer on this database enforces the same limit without being handed it.
+    It also carries the operator's limits on what one account may store (`max_reflections_per_account`
+    reflections, `max_account_bytes` bytes with every earlier version), so every writer on this
+    database enforces the same limits without being handed them.
     """
 
-    def __init__(self, engine: Engine, *, max_reflections_per_account: int) -> None:
+    def __init__(self, engine: Engine, *, max_reflections_per_account: int, max_account_bytes: int) -> None:
         self.engine = engine
         self.max_reflections_per_account = max_reflections_per_account
+        self.max_account_bytes = max_account_bytes
         self.url = engine.url.render_as_string(hide_password=True)
         self.dialect = engine.dialect.name
         self._writer = engine.execution_options(**{_WRITE: True})
@@ -95,7 +97,11 @@ def open_database(url: str | None = None, *, settings: dict[str, Any] | None = N
     engine = create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
         _make_sqlite_durable(engine)
-    db = Database(engine, max_reflections_per_account=settings["max_reflections_per_account"])
+    db = Database(
+        engine,
+        max_reflections_per_account=settings["max_reflections_per_account"],
+        max_account_bytes=settings["max_account_bytes"],
+    )
     try:
         with db.read() as connection:
             connection.exec_driver_sql("SELECT 1")

@@ -6,8 +6,8 @@
      ├── NotFound             no such thing, or not one the viewer may see (404)
      ├── NotAllowed           the viewer sees it but may not do this (403)
      ├── CohortClosed         the cohort is read-only since it was closed (409)
-     ├── LimitReached         the account keeps as many reflections as a setting allows (409); `setting`, `limit`
-     ├── VersionConflict      If-Match failed: someone changed it first (412); `current` version
+     ├── LimitReached         the account keeps as much as a setting allows (409); `setting`, `limit`
+     ├── VersionConflict      If-Match failed: someone changed or deleted it first (412); `current` version
      ├── InvitationInvalid    an invitation token is unknown, used or expired: one message (404/410)
      ├── SignInFailed         cohort, name or passphrase wrong: one message, no hint which (401)
      └── RateLimited          too many failed sign-ins; `retry_after` seconds (429)
@@ -56,23 +56,25 @@ class CohortClosed(ReflectionsError):
 
 
 class LimitReached(ReflectionsError):
-    """The account already keeps as many reflections as the setting `setting` allows (`limit`);
-    it may write again once it deletes one. Edits are not counted: they add no reflection."""
+    """The write would take the account past what the setting `setting` allows (`limit`: a number
+    of reflections, or of bytes); `reason` says how, and that deleting a reflection makes room."""
 
-    def __init__(self, setting: str, limit: int) -> None:
-        super().__init__(
-            f"{setting}: this account already keeps {limit} reflections, the most one account may keep; "
-            "delete one to write another"
-        )
+    def __init__(self, setting: str, limit: int, reason: str) -> None:
+        super().__init__(f"{setting}: {reason}")
         self.setting = setting
         self.limit = limit
 
 
 class VersionConflict(ReflectionsError):
-    """The reflection changed since the caller read it; `current` is its version now."""
+    """The reflection changed since the caller read it; `current` is its version now, or None when
+    it was deleted meanwhile (nothing is left to change)."""
 
-    def __init__(self, current: int) -> None:
-        super().__init__(f"the reflection was changed since you read it (it is at version {current}); reload it")
+    def __init__(self, current: int | None) -> None:
+        if current is None:
+            message = "the reflection was deleted since you read it; there is nothing left to change"
+        else:
+            message = f"the reflection was changed since you read it (it is at version {current}); reload it"
+        super().__init__(message)
         self.current = current
 
 

@@ -7,16 +7,20 @@ on SQLite the write transaction is the lock. Steps are never edited once release
 schema is a new step at the end (and the matching change in `schema`).
 
 Portable SQL only: TEXT, INTEGER, TIMESTAMP WITH TIME ZONE, CHECK, foreign keys with cascades, no
-sequences (ids are random text). Alembic would add a second tool and a folder of files for what
-is, here, a list.
+sequences (ids are random text). A step that must compute new values from the rows already there
+also names a `fill` function (SQLAlchemy Core, so both databases run it too), run after its
+statements in the same transaction. Alembic would add a second tool and a folder of files for
+what is, here, a list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, text
 
+from conceptgraph.reflections.budget import count_stored_bytes
 from conceptgraph.reflections.database import Database
 from conceptgraph.reflections.errors import DatabaseUnavailable
 
@@ -27,11 +31,13 @@ _LOCK = 7_211_014  # the advisory lock id migrations hold on PostgreSQL
 
 @dataclass(frozen=True)
 class Step:
-    """One migration: the version it brings the database to, why, and its statements."""
+    """One migration: the version it brings the database to, why, its statements, and the function
+    that fills in new values from existing rows, if any."""
 
     version: int
     purpose: str
     statements: tuple[str, ...]
+    fill: Callable[[Connection], None] | None = None
 
 
 STEPS = (
@@ -82,6 +88,17 @@ STEPS = (
             "CREATE INDEX failures_by_key ON signin_failures (key_hash, failed_at)",
         ),
     ),
+    Step(
+        3,
+        "a per-account limit on bytes: each reflection counts what it and its earlier versions take",
+        (
+            "ALTER TABLE reflections ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0",
+            # the account's sum reads only this index (author_id first: it still finds their reflections)
+            "DROP INDEX reflections_by_author",
+            "CREATE INDEX reflections_by_author ON reflections (author_id, stored_bytes)",
+        ),
+        count_stored_bytes,
+    ),
 )
 LATEST = STEPS[-1].version
 
@@ -112,6 +129,8 @@ def migrate(db: Database, *, up_to: int = LATEST) -> int:
                 continue
             for statement in step.statements:
                 connection.exec_driver_sql(statement)
+            if step.fill is not None:
+                step.fill(connection)
             connection.execute(text("UPDATE schema_version SET version = :v"), {"v": step.version})
     with db.read() as connection:
         return current_version(connection)

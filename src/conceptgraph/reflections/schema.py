@@ -89,6 +89,8 @@ reflections = Table(
     Column("created_at", Utc, nullable=False),
     Column("modified_at", Utc, nullable=False),
     Column("version", Integer, nullable=False),
+    # bytes of this version and every earlier one, for the account's limit (`budget`)
+    Column("stored_bytes", Integer, nullable=False),
 )
 
 reflection_links = Table(

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from conceptgraph.reflections.accounts import erase_account
-from conceptgraph.reflections.annotation_json import CONTEXT, MEDIA_TYPE, timestamp, to_annotation
+from conceptgraph.reflections.annotation_json import CONTEXT, MEDIA_TYPE, creator_iri, timestamp, to_annotation
 from conceptgraph.reflections.markdown_export import account_markdown
 from conceptgraph.reflections.model import Reflection
 from conceptgraph.reflections.reading import MAX_PAGE, export_account, list_reflections
@@ -28,6 +28,9 @@ from conceptgraph.server.reflection_errors import answer_refusals
 bp = Blueprint("my_data", __name__)
 answer_refusals(bp)
 FORMATS = ("jsonld", "md")
+# The W3C context and ours, and what only the export says: when an earlier version was replaced,
+# typed as the W3C context types `created` and `modified`.
+EXPORT_CONTEXT: list[Any] = [*CONTEXT, {"cg:replacedAt": {"@type": "xsd:dateTime"}}]
 
 
 @bp.get("/me/export")
@@ -94,13 +97,28 @@ def _collection(session: Session, data: dict[str, Any]) -> dict[str, Any]:
         item["cg:earlierVersions"] = [_earlier(row) for row in history.get(reflection.id, [])]
         items.append(item)
     return {
-        "@context": CONTEXT,
+        "@context": EXPORT_CONTEXT,
         "id": f"{iris().root}/me/export",
         "type": "AnnotationCollection",
         "label": f"Everything conceptgraph stores about {session.account.name}",
-        "cg:account": {**data["account"], "cohort": data["cohort"]},
+        "cg:account": _account(session.account.id, data),
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+
+
+def _account(account_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The account in terms a JSON-LD processor keeps: the same person as the annotations' creator
+    (foaf:Person, foaf:name), cg:role, dcterms:created, and the cohort as a foaf:Group with its
+    title (foaf:name) and slug (dcterms:identifier)."""
+    account, cohort = data["account"], data["cohort"]
+    return {
+        "id": creator_iri(account_id),
+        "type": "Person",
+        "name": account["name"],
+        "cg:role": account["role"],
+        "created": timestamp(datetime.fromisoformat(account["created_at"])),
+        "cg:cohort": {"type": "foaf:Group", "name": cohort["title"], "dcterms:identifier": cohort["slug"]},
     }
 
 

@@ -33,7 +33,8 @@ def reflection_paths() -> dict[str, Any]:
             },
             "post": {
                 "summary": "Write a reflection (signed in); 201 with Location and ETag; 409 when the cohort is "
-                "closed or the account keeps MAX_REFLECTIONS_PER_ACCOUNT reflections",
+                "closed, the account keeps MAX_REFLECTIONS_PER_ACCOUNT reflections or it would pass "
+                "MAX_ACCOUNT_BYTES",
                 "parameters": [CSRF],
                 "requestBody": {"required": True, "content": ANNOTATION},
                 "responses": {"201": _answer("Created", ANNOTATION), "400": ERROR, "409": ERROR, **refused},
@@ -46,10 +47,17 @@ def reflection_paths() -> dict[str, Any]:
                 "responses": {"200": _answer("The annotation, with its ETag", ANNOTATION), "404": ERROR},
             },
             "put": {
-                "summary": "Change my reflection; If-Match its ETag",
+                "summary": "Change my reflection; If-Match its ETag; 409 when the new version (the old one is "
+                "kept) would take the account past MAX_ACCOUNT_BYTES",
                 "parameters": [CSRF, IF_MATCH],
                 "requestBody": {"required": True, "content": ANNOTATION},
-                "responses": {"200": _answer("Changed", ANNOTATION), "400": ERROR, "412": ERROR, **refused},
+                "responses": {
+                    "200": _answer("Changed", ANNOTATION),
+                    "400": ERROR,
+                    "409": ERROR,
+                    "412": ERROR,
+                    **refused,
+                },
             },
             "delete": {
                 "summary": "Delete my reflection; If-Match its ETag",

@@ -83,8 +83,8 @@ def delete(reflection_id: str) -> Response:
     old = _own(viewer, reflection_id)
     try:
         delete_reflection(people.database(), viewer, old.id, expected_version=_version())
-    except VersionConflict:
-        raise ApiError(412, "the reflection was changed meanwhile; reload", text="version_conflict") from None
+    except VersionConflict as exc:
+        raise ApiError(412, str(exc), text=_conflict_text(exc)) from None
     return see_other(url_for("me.me", **lang_args()))
 
 
@@ -149,16 +149,35 @@ def _save(slug: str, values: dict[str, Any], store: Any, reflection: Reflection 
     except Invalid as exc:
         key = "invalid_links" if exc.field.startswith("links") else f"invalid_{exc.field}"
         return _form_page(slug, values, reflection=reflection, error=key, status=422)
-    except VersionConflict:
-        return _form_page(slug, values, reflection=reflection, error="version_conflict", status=412)
+    except VersionConflict as exc:
+        return _form_page(slug, values, reflection=reflection, error=_conflict_text(exc), status=412)
     except LimitReached as exc:
-        limit = {"limit": exc.limit}
-        return _form_page(slug, values, reflection=reflection, error="reflection_limit", error_values=limit, status=409)
+        key, limit = LIMIT_TEXTS[exc.setting], {"limit": _readable(exc.setting, exc.limit)}
+        return _form_page(slug, values, reflection=reflection, error=key, error_values=limit, status=409)
     except CohortClosed:
         raise ApiError(409, "the cohort is closed", text="cohort_closed") from None
     except NotAllowed:
         abort(404)
     return see_other(url_for("me.me", **lang_args()) + f"#reflection-{saved.id}")
+
+
+# The message each of the account's limits gives on the form (texts.py), which keeps the text.
+LIMIT_TEXTS = {"max_reflections_per_account": "reflection_limit", "max_account_bytes": "storage_limit"}
+
+
+def _readable(setting: str, limit: int) -> str:
+    """A limit as the form says it: a number of reflections, or of bytes in kB or MB."""
+    if setting != "max_account_bytes":
+        return str(limit)
+    for unit, size in (("MB", 1024 * 1024), ("kB", 1024)):
+        if limit >= size:
+            return f"{round(limit / size)} {unit}"
+    return f"{limit} bytes"
+
+
+def _conflict_text(conflict: VersionConflict) -> str:
+    """Changed meanwhile, or deleted meanwhile: the message that is true."""
+    return "version_gone" if conflict.current is None else "version_conflict"
 
 
 def _form_page(slug: str, values: dict[str, Any], *, status: int = 200, **extra: Any) -> Response:
