@@ -1,10 +1,11 @@
 """Issue 14's "done when", walked through on a phone (390×844, touch, Debian's Chromium) against a
 real server: the facilitator creates a cohort and invitations with the command line; a participant
 opens the printed link, answers "Hvad vil du gøre 'i morgen'?" linking it to the question's two
-concepts with reasons, keeps it private, shares another, sees both on the map, exports their data
-and deletes their account; the facilitator reads the shared one by question and downloads a
-handout without names. SQLite only: the same pages on PostgreSQL are walked in
-test_browser_reflections.py, and one phone walk is the cost this suite can carry."""
+concepts with reasons, keeps it private, shares another, sees both on the map's overview (linked
+to all they address, in view), exports their data and deletes their account; the facilitator
+reads the shared one by question and downloads a handout without names. SQLite only: the same
+pages on PostgreSQL are walked in test_browser_reflections.py, and one phone walk is the cost this
+suite can carry."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SERVER_SETTINGS
+from tests.map_geometry import drawing
 from tests.reflections_people import PASSPHRASE
 from tests.reflections_site import Site, start_site
 
@@ -107,13 +109,14 @@ def test_a_participant_on_a_phone_and_their_facilitator_do_what_issue_14_promise
     shared = answer(me, "Støj i netværket er der, vi lærer noget.", ("stoej",), share=True)
     assert "delt med holdet" in me.locator(f"#reflection-{shared}").inner_text()
 
-    me.goto(f"{site.server.url}/map?all=1")
+    me.goto(f"{site.server.url}/map")  # the overview, which draws one of the five resources linked
     me.wait_for_selector("body[data-map-ready=true]")
     me.tap("#layer-my-reflections")
-    drawn = me.evaluate("window.conceptgraphMap.nodes.getIds()")
-    assert {f"reflection:{private}", f"reflection:{shared}"} <= set(drawn)
-    linked = me.evaluate(f"window.conceptgraphMap.network.getConnectedNodes('reflection:{private}')")
-    assert set(linked) == {TOMORROW, *TOMORROW_LINKS}
+    drawn = drawing(me)
+    assert drawn.links[f"reflection:{private}"] == {TOMORROW, *TOMORROW_LINKS}
+    assert drawn.links[f"reflection:{shared}"] == {OTHER, "stoej"}
+    linked = {f"reflection:{private}", f"reflection:{shared}", TOMORROW, *TOMORROW_LINKS, OTHER, "stoej"}
+    assert drawn.outside(linked) == [] and drawn.on_top(linked) == []
 
     facilitator = phone(browser)
     join(facilitator, lead, "Jonas Underviser")

@@ -13,10 +13,20 @@ from typing import Any
 import pytest
 
 from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
+from tests.map_geometry import drawing
 from tests.reflections_people import PASSPHRASE
 from tests.reflections_site import Site, start_site
 
 LINKED = ("stoej", "den-potentielle-organisation")
+SCREENS = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "laptop": {"viewport": {"width": 1366, "height": 768}},
+}
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -24,9 +34,9 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     yield from start_site(request.param, tmp_path_factory.mktemp(f"rbrowser-{request.param}"), request, SERVER_SETTINGS)
 
 
-def new_page(browser: Any) -> Any:
-    """A page in its own browser profile that may only talk to the test server."""
-    context = browser.new_context()
+def new_page(browser: Any, **screen: Any) -> Any:
+    """A page in its own browser profile (of `screen`'s size) that may only talk to the test server."""
+    context = browser.new_context(**screen)
     page = context.new_page()
     page.problems = []
     page.route(
@@ -42,9 +52,9 @@ def new_page(browser: Any) -> Any:
     return page
 
 
-def join(browser: Any, site: Site, name: str, role: str = "participant") -> Any:
-    page = new_page(browser)
-    page.goto(f"{site.server.url}/join/{site.invite('hold-a', role)}")
+def join(browser: Any, site: Site, name: str, role: str = "participant", cohort: str = "hold-a", **screen: Any) -> Any:
+    page = new_page(browser, **screen)
+    page.goto(f"{site.server.url}/join/{site.invite(cohort, role)}")
     page.fill("input[name=name]", name)
     page.fill("input[name=passphrase]", PASSPHRASE)
     page.fill("input[name=passphrase_again]", PASSPHRASE)
@@ -123,12 +133,13 @@ def export_and_erase(browser: Any, site: Site, author: Any, reflection: str) -> 
     stale.context.close()
 
 
-def write(page: Any, site: Site, text: str, *, visibility: str = "private") -> str:
-    """Write a reflection to QUESTION through its form, linked to the first suggestion; its id."""
+def write(page: Any, site: Site, text: str, *, visibility: str = "private", links: tuple[str, ...] = LINKED[:1]) -> str:
+    """Write a reflection to QUESTION through its form, linked to `links` (of its suggestions); its id."""
     page.goto(f"{site.server.url}/questions/{QUESTION}/reflect")
     page.fill("textarea[name=text]", text)
-    page.check(f"input[name=link][value={LINKED[0]}]")
-    page.fill(f"input[name=reason-{LINKED[0]}]", "Fordi det er det, jeg lytter efter.")
+    for slug in links:
+        page.check(f"input[name=link][value={slug}]")
+        page.fill(f"input[name=reason-{slug}]", "Fordi det er det, jeg lytter efter.")
     page.check(f"input[name=visibility][value={visibility}]")
     page.click("form.reflect-form button[type=submit]")
     page.wait_for_url("**/me#reflection-*")
@@ -192,3 +203,44 @@ def test_a_reflection_on_the_map_opens_its_own_page_from_the_panel_and_on_double
     for page in (author, peer):
         assert page.problems == []
         page.context.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_on_the_overview_the_layer_links_each_reflection_in_view_and_takes_back_what_it_added(
+    browser: Any, site: Site, screen: str
+) -> None:
+    """The overview draws 18 nodes: neither QUESTION nor stoej, but den-potentielle-organisation.
+    One reflection links to that drawn node and two missing ones, the other only to missing ones
+    (so it is placed beside the drawing); both show linked to all they address, whole in the
+    canvas, on no other node; turned off, the overview is as it was."""
+    page = join(browser, site, f"Xenia ({screen})", cohort="hold-b", **SCREENS[screen])
+    both = write(page, site, f"Støj og den potentielle organisation. {HOSTILE}", links=LINKED)
+    alone = write(page, site, "Kun støj.", visibility="cohort")
+    page.goto(f"{site.server.url}/map")
+    page.wait_for_selector("body[data-map-ready=true]")
+    before = drawing(page)
+    assert len(before.boxes) == 18 and LINKED[1] in before.boxes
+    assert QUESTION not in before.boxes and LINKED[0] not in before.boxes
+    page.check("#layer-my-reflections")
+    on = drawing(page)
+    layer = page.evaluate("fetch('/me/map-layer?overview=1').then(r => r.json())")
+    addresses: dict[str, set[str]] = {n["id"]: set() for n in layer["nodes"]}
+    for edge in layer["edges"]:
+        addresses[edge["from"]].add(edge["to"])
+    assert addresses[f"reflection:{both}"] == {QUESTION, *LINKED}
+    assert addresses[f"reflection:{alone}"] == {QUESTION, LINKED[0]}
+    for node, targets in addresses.items():
+        assert on.links[node] == targets, node
+    added = set(on.boxes) - set(before.boxes)
+    assert added == {*addresses, QUESTION, LINKED[0]}
+    assert on.outside({*addresses, *(t for ts in addresses.values() for t in ts)}) == []
+    assert on.on_top(added) == []
+    question = page.evaluate(f"window.conceptgraphMap.nodes.get('{QUESTION}')")
+    assert question["shape"] == "box" and question["cls"] == "ReflectionQuestion"
+    assert page.evaluate(f"window.conceptgraphMap.nodes.get('reflection:{both}').title.textContent").endswith(HOSTILE)
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    page.uncheck("#layer-my-reflections")
+    off = drawing(page)
+    assert set(off.boxes) == set(before.boxes) and off.edges == before.edges
+    assert page.problems == []
+    page.context.close()

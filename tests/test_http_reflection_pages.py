@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -21,7 +22,7 @@ from conceptgraph.reflections.schema import reflection_history, reflections
 from tests.annotation_http import annotation
 from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
-from tests.reflections_site import JSON, LINKED, Site, reflection_ids, start_site, write
+from tests.reflections_site import JSON, LINKED, Person, Site, reflection_ids, start_site, write
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -313,6 +314,39 @@ def test_the_map_layer_links_each_reflection_to_its_question_and_theory(site: Si
     (seen,) = [n for n in peer.get("/me/map-layer", headers=JSON).json()["nodes"] if n["id"] == node["id"]]
     assert seen["page"] == f"/id/{QUESTION}#reflection-{shared}" and not seen["mine"]
     assert "my_reflections.js" not in site.visitor().get("/map").text and "my_reflections.js" in author.get("/map").text
+
+
+def map_page_data(person: Person, query: str) -> dict[str, Any]:
+    """The network data a map page hands its script."""
+    page = lxml.html.fromstring(person.get(f"/map{query}").text)
+    data: dict[str, Any] = json.loads(page.get_element_by_id("map-data").text)
+    return data
+
+
+def test_the_map_layer_carries_the_course_nodes_it_links_to_as_the_map_draws_them(site: Site) -> None:
+    """Every course resource a reflection links to comes as the map's own node and details: on the
+    overview (`overview=1`: a box, short lines) as /map draws den-potentielle-organisation, and
+    otherwise as /map?all=1 draws all three; the reflections' labels are wrapped the same way."""
+    author = site.join("hold-b", "Xerxes")
+    text = "En lang refleksion om støj, der fylder mere end fyrre tegn i alt"
+    mine = write(author, text)
+    for query, wrap_at, drawn in (("?overview=1", 20, {LINKED[1]}), ("", 28, {QUESTION, *LINKED})):
+        layer = author.get(f"/me/map-layer{query}", headers=JSON).json()
+        assert set(layer["resources"]) == {QUESTION, *LINKED}
+        page = map_page_data(author, "" if query else "?all=1")
+        nodes = {n["id"]: n for n in page["nodes"]}
+        for slug in drawn:
+            own = {k: v for k, v in nodes[slug].items() if k not in ("x", "y")}
+            assert layer["resources"][slug]["node"] == own, slug
+            assert layer["resources"][slug]["details"] == page["details"][slug]
+        if query:
+            assert all(r["node"]["shape"] == "box" for r in layer["resources"].values())
+        (node,) = [n for n in layer["nodes"] if n["id"] == f"reflection:{mine}"]
+        lines = node["label"].split("\n")
+        assert len(lines) > 1 and all(len(line) <= wrap_at for line in lines)
+        assert " ".join(lines) == text[:39] + "…"
+    english = author.get("/me/map-layer?lang=en", headers=JSON).json()["resources"][QUESTION]
+    assert english["details"]["kind"] == "question"
 
 
 def test_over_https_the_session_cookie_is_host_only_and_secure(tmp_path: Path, request: pytest.FixtureRequest) -> None:

@@ -153,13 +153,8 @@ def _drawn_size(graph: Any, slug: str, label: str) -> tuple[float, float]:
 
 def network_data(projection: Projection, view: View) -> dict[str, Any]:
     """Nodes, edges and options for vis-network, plus what the page needs beside the canvas."""
-    lang = view.params.lang
     graph = projection.graph
-    width = OVERVIEW_WRAP if view.params.overview else WRAP
-    labels = {
-        slug: wrap(graph.nodes[slug]["label"].get(lang) or graph.nodes[slug]["label"]["da"], width)
-        for slug in view.nodes
-    }
+    labels = {slug: node_label(graph, slug, view.params.lang, overview=view.params.overview) for slug in view.nodes}
     extra: dict[str, Any] = {}
     if view.params.overview:
         found = overview.blocks(graph)
@@ -182,24 +177,45 @@ def network_data(projection: Projection, view: View) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges, "options": OPTIONS, **extra}
 
 
+def line_width(*, overview: bool) -> int:
+    """Characters per label line: narrower on the overview, whose columns are fixed."""
+    return OVERVIEW_WRAP if overview else WRAP
+
+
+def node_label(graph: Any, slug: str, lang: str, *, overview: bool) -> str:
+    """A node's label as the map writes it: in `lang` (Danish where missing), wrapped as the view
+    wraps labels."""
+    names = graph.nodes[slug]["label"]
+    return wrap(names.get(lang) or names["da"], line_width(overview=overview))
+
+
+def node_look(graph: Any, slug: str, label: str, *, overview: bool, marked: bool = False) -> dict[str, Any]:
+    """How the map draws a course node (vis-network's node options without a position): its
+    class's shape and colour (every overview node a box, so the layout can space the cards), a
+    readable label colour, a thick border when `marked`."""
+    colour, shape, *_ = style(graph.nodes[slug]["cls"])
+    if overview:
+        shape = "box"
+    return {
+        "label": label,
+        "shape": shape,
+        "color": node_colour(colour, marked=marked),
+        "borderWidth": 4 if marked else 1,
+        "borderWidthSelected": 4 if marked else 3,
+        "cls": graph.nodes[slug]["cls"],
+        "font": {"color": label_colour(colour, shape), "size": FONT_SIZE},
+    }
+
+
+def course_node(graph: Any, slug: str, lang: str, *, overview: bool) -> dict[str, Any]:
+    """A course node as the map draws it, with its id and without a position: for a script that
+    adds it to a map whose view did not draw it (the reflections layer)."""
+    return {"id": slug, **node_look(graph, slug, node_label(graph, slug, lang, overview=overview), overview=overview)}
+
+
 def _add_node(net: Network, graph: Any, view: View, slug: str, label: str, at: tuple[float, float]) -> None:
-    attrs = graph.nodes[slug]
-    colour, shape, *_ = style(attrs["cls"])
-    if view.params.overview:
-        shape = "box"  # every overview label inside its card, so the layout can space the cards
-    marked = slug in view.highlight
-    net.add_node(
-        slug,
-        label=label,
-        shape=shape,
-        x=at[0],
-        y=at[1],
-        color=node_colour(colour, marked=marked),
-        borderWidth=4 if marked else 1,
-        borderWidthSelected=4 if marked else 3,
-        cls=attrs["cls"],
-        font={"color": label_colour(colour, shape), "size": FONT_SIZE},
-    )
+    look = node_look(graph, slug, label, overview=view.params.overview, marked=slug in view.highlight)
+    net.add_node(slug, x=at[0], y=at[1], **look)
 
 
 def _add_edge(net: Network, graph: Any, view: View, edge: tuple[str, str, str]) -> None:

@@ -190,8 +190,13 @@
     const centreY = top - EDGE_PX / scale + container.clientHeight / 2 / scale;
     network.moveTo({ position: { x: (left + right) / 2, y: centreY }, scale: scale, animation: false });
   }
-  // The map's parts, for the browser tests and for anyone scripting the page.
-  window.conceptgraphMap = { network: network, nodes: nodes, edges: edges, details: details, select: function (slug) { select(slug, true); openPanel(slug); } };
+  // The map's parts, for the browser tests and for scripts that add to the map (the reflections
+  // layer): a node added with details[slug] gets its tooltip from `tooltip(slug)`.
+  window.conceptgraphMap = {
+    network: network, nodes: nodes, edges: edges, details: details, tooltip: tooltip,
+    overview: Boolean(data.overview),
+    select: function (slug) { select(slug, true); openPanel(slug); },
+  };
   network.once("afterDrawing", function () {
     document.body.dataset.mapReady = "true";
     window.mapReadyAt = performance.now();
