@@ -1,4 +1,4 @@
-"""Shared fixtures: the real course, compiled once; a CLI runner; a scratch copy of the data."""
+"""Shared fixtures: the real course, compiled once (and its build); a CLI runner; a scratch copy of the data."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from conceptgraph.assets import default_data_dir
-from conceptgraph.course.build import Build, compile_course
+from conceptgraph.course.build import Build
 from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
 from tests.postgres import Postgres
+from tests.prebuilt import compiled, seed_build
 from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
 from tests.virtuoso import Virtuoso
 
@@ -29,7 +30,15 @@ SLIDES = ROOT / "docs" / "source" / "course-slides-session-1.md"
 @pytest.fixture(scope="session")
 def course() -> Build:
     """The built-in course, compiled and SHACL-validated."""
-    return compile_course(default_data_dir(), DEFAULT_BASE)
+    return compiled()[0]
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A folder holding the course's build, as `conceptgraph build --out` leaves it, for commands
+    whose test is about something else than compiling: they read it instead of compiling the
+    course in memory (tests without it keep that path)."""
+    return seed_build(tmp_path / "built")
 
 
 @pytest.fixture(scope="session")
