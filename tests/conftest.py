@@ -126,9 +126,31 @@ def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None) ->
     return done.stdout
 
 
+@pytest.fixture(scope="session")
+def started_servers() -> Iterator[dict[str, RunningServer]]:
+    """The `server` of each backend once started, kept until the session ends (see `server`)."""
+    started: dict[str, RunningServer] = {}
+    yield started
+    for running in started.values():
+        running.stop()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """A real server on a free loopback port, shared by the HTTP and browser tests."""
+def server(
+    request: pytest.FixtureRequest, started_servers: dict[str, RunningServer], tmp_path_factory: pytest.TempPathFactory
+) -> RunningServer:
+    """A real server on a free loopback port, shared by the HTTP and browser tests.
+
+    Each backend's server starts on first use and serves every later test of that backend. pytest
+    runs one backend's tests after another, but with pytest-xdist each worker runs whole modules,
+    each module going through all backends: a server per switch would start dozens of times."""
+    if request.param not in started_servers:
+        started_servers[request.param] = start_server(request, tmp_path_factory)
+    return started_servers[request.param]
+
+
+def start_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> RunningServer:
+    """The server of backend `request.param`, its store loaded with the course."""
     root = tmp_path_factory.mktemp(f"served-{request.param}")
     settings = {**SERVER_SETTINGS, "snapshots_dir": str(root / "snapshots")}
     if request.param == "oxigraph":
@@ -141,8 +163,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     running = RunningServer(root / "build", settings)
     running.snapshots_dir = root / "snapshots"
     running.backend = request.param
-    yield running
-    running.stop()
+    return running
 
 
 # The reflection question whose path to theory the tests follow, and what that path holds.
