@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conceptgraph.assets import default_data_dir
-from conceptgraph.course.build import Build
+from conceptgraph.course.build import TRIG_NAME, Build
 from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
 from tests.postgres import Postgres
@@ -112,11 +112,13 @@ def reflections_db(reflections_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
     db.close()
 
 
-def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None, *, from_yaml: bool = False) -> str:
     """`conceptgraph load --store URL --replace` with the built-in course (so loading it again
-    leaves one copy); returns what it printed."""
+    leaves one copy); returns what it printed. The course is the build's dataset.trig, the file
+    `load` itself makes of the course when given no file; `from_yaml` leaves that to `load`."""
+    course = [] if from_yaml else [str(compiled()[1] / TRIG_NAME)]
     done = subprocess.run(
-        [sys.executable, "-m", "conceptgraph", "load", "--store", store_url, "--replace"],
+        [sys.executable, "-m", "conceptgraph", "load", "--store", store_url, "--replace", *course],
         capture_output=True,
         text=True,
         cwd=cwd,
