@@ -1,4 +1,4 @@
-"""Shared fixtures: the real course, compiled once; a CLI runner; a scratch copy of the data."""
+"""Shared fixtures: the real course, compiled once (and its build); a CLI runner; a scratch copy of the data."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from conceptgraph.assets import default_data_dir
-from conceptgraph.course.build import Build, compile_course
+from conceptgraph.course.build import TRIG_NAME, Build
 from conceptgraph.store.embedded import Store
 from conceptgraph.vocab import DEFAULT_BASE
 from tests.postgres import Postgres
+from tests.prebuilt import compiled, seed_build
 from tests.server import CHROMIUM, CHROMIUM_ARGS, RunningServer
 from tests.virtuoso import Virtuoso
 
@@ -29,7 +30,15 @@ SLIDES = ROOT / "docs" / "source" / "course-slides-session-1.md"
 @pytest.fixture(scope="session")
 def course() -> Build:
     """The built-in course, compiled and SHACL-validated."""
-    return compile_course(default_data_dir(), DEFAULT_BASE)
+    return compiled()[0]
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A folder holding the course's build, as `conceptgraph build --out` leaves it, for commands
+    whose test is about something else than compiling: they read it instead of compiling the
+    course in memory (tests without it keep that path)."""
+    return seed_build(tmp_path / "built")
 
 
 @pytest.fixture(scope="session")
@@ -103,11 +112,13 @@ def reflections_db(reflections_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
     db.close()
 
 
-def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None, *, from_yaml: bool = False) -> str:
     """`conceptgraph load --store URL --replace` with the built-in course (so loading it again
-    leaves one copy); returns what it printed."""
+    leaves one copy); returns what it printed. The course is the build's dataset.trig, the file
+    `load` itself makes of the course when given no file; `from_yaml` leaves that to `load`."""
+    course = [] if from_yaml else [str(compiled()[1] / TRIG_NAME)]
     done = subprocess.run(
-        [sys.executable, "-m", "conceptgraph", "load", "--store", store_url, "--replace"],
+        [sys.executable, "-m", "conceptgraph", "load", "--store", store_url, "--replace", *course],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -117,9 +128,31 @@ def load_course(store_url: str, cwd: Path, env: dict[str, str] | None = None) ->
     return done.stdout
 
 
+@pytest.fixture(scope="session")
+def started_servers() -> Iterator[dict[str, RunningServer]]:
+    """The `server` of each backend once started, kept until the session ends (see `server`)."""
+    started: dict[str, RunningServer] = {}
+    yield started
+    for running in started.values():
+        running.stop()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """A real server on a free loopback port, shared by the HTTP and browser tests."""
+def server(
+    request: pytest.FixtureRequest, started_servers: dict[str, RunningServer], tmp_path_factory: pytest.TempPathFactory
+) -> RunningServer:
+    """A real server on a free loopback port, shared by the HTTP and browser tests.
+
+    Each backend's server starts on first use and serves every later test of that backend. pytest
+    runs one backend's tests after another, but with pytest-xdist each worker runs whole modules,
+    each module going through all backends: a server per switch would start dozens of times."""
+    if request.param not in started_servers:
+        started_servers[request.param] = start_server(request, tmp_path_factory)
+    return started_servers[request.param]
+
+
+def start_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> RunningServer:
+    """The server of backend `request.param`, its store loaded with the course."""
     root = tmp_path_factory.mktemp(f"served-{request.param}")
     settings = {**SERVER_SETTINGS, "snapshots_dir": str(root / "snapshots")}
     if request.param == "oxigraph":
@@ -132,8 +165,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     running = RunningServer(root / "build", settings)
     running.snapshots_dir = root / "snapshots"
     running.backend = request.param
-    yield running
-    running.stop()
+    return running
 
 
 # The reflection question whose path to theory the tests follow, and what that path holds.

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.prebuilt import seed_build
+
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking switches Chromium tries to reach Google's hosts at every start.
 CHROMIUM_ARGS = [
@@ -31,7 +33,11 @@ def free_port() -> int:
 
 
 class RunningServer:
-    """`python -m conceptgraph serve` with the given settings, stopped by `stop()`."""
+    """`python -m conceptgraph serve` with the given settings, stopped by `stop()`.
+
+    A server of the built-in course at the default base finds its build made (`seed_build`), as
+    after `conceptgraph build`; one on other data or another base builds its own at start.
+    """
 
     snapshots_dir: Path
     backend = "memory"
@@ -52,6 +58,8 @@ class RunningServer:
         settings = {"public_url": self.url, "instance_dir": str(build_dir.parent / f"instance-{self.port}"), **settings}
         if own_base:  # resource IRIs are this server's own URLs, so they dereference here
             settings = {**settings, "base_iri": f"{self.url}/"}
+        if "data_dir" not in settings and "base_iri" not in settings:
+            seed_build(build_dir)
         env = {**os.environ, **(env or {}), **{f"CONCEPTGRAPH_{k.upper()}": v for k, v in settings.items()}}
         self.log = build_dir.parent / f"server-{self.port}.log"
         with self.log.open("wb") as log:

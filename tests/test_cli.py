@@ -27,7 +27,8 @@ NEIGHBOURHOOD = "CONSTRUCT { id:stoej ?p ?o } WHERE { id:stoej ?p ?o }"
 
 @pytest.fixture(autouse=True)
 def _in_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run from a folder with no build/ so commands compile the packaged course in memory."""
+    """Run from a folder with no build/ so commands compile the packaged course in memory; the
+    tests of output formats and query errors read the `built` build with --out instead."""
     monkeypatch.chdir(tmp_path)
 
 
@@ -61,52 +62,54 @@ def test_table(runner: CliRunner) -> None:
     assert lines[-1] == "(7 rows)"
 
 
-def test_json_is_sparql_results_json(runner: CliRunner) -> None:
-    data = json.loads(invoke(runner, "query", PRINCIPLES, "--format", "json"))
+def test_json_is_sparql_results_json(runner: CliRunner, built: Path) -> None:
+    data = json.loads(invoke(runner, "query", "--out", str(built), PRINCIPLES, "--format", "json"))
     assert data["head"]["vars"] == ["rank", "p"]
     first = data["results"]["bindings"][0]
     assert first["p"] == {"type": "literal", "value": "Blik for borgernes virkelighed", "xml:lang": "da"}
     assert len(data["results"]["bindings"]) == 7
 
 
-def test_xml_is_sparql_results_xml(runner: CliRunner) -> None:
-    root = ET.fromstring(invoke(runner, "query", PRINCIPLES, "--format", "xml"))
+def test_xml_is_sparql_results_xml(runner: CliRunner, built: Path) -> None:
+    root = ET.fromstring(invoke(runner, "query", "--out", str(built), PRINCIPLES, "--format", "xml"))
     ns = {"r": "http://www.w3.org/2005/sparql-results#"}
     assert len(root.findall("r:results/r:result", ns)) == 7
 
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
-def test_csv_and_tsv(runner: CliRunner, fmt: str, delimiter: str) -> None:
-    table = list(csv.reader(io.StringIO(invoke(runner, "query", PRINCIPLES, "--format", fmt)), delimiter=delimiter))
+def test_csv_and_tsv(runner: CliRunner, built: Path, fmt: str, delimiter: str) -> None:
+    answer = invoke(runner, "query", "--out", str(built), PRINCIPLES, "--format", fmt)
+    table = list(csv.reader(io.StringIO(answer), delimiter=delimiter))
     assert len(table) == 8
     assert "Sæt hold, der brænder" in table[-1][1]
 
 
 @pytest.mark.parametrize(("fmt", "rdf_format"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
-def test_graph_formats_parse(runner: CliRunner, fmt: str, rdf_format: str) -> None:
-    graph = Graph().parse(data=invoke(runner, "query", NEIGHBOURHOOD, "--format", fmt), format=rdf_format)
+def test_graph_formats_parse(runner: CliRunner, built: Path, fmt: str, rdf_format: str) -> None:
+    answer = invoke(runner, "query", "--out", str(built), NEIGHBOURHOOD, "--format", fmt)
+    graph = Graph().parse(data=answer, format=rdf_format)
     assert len(graph) > 10
 
 
-def test_ask(runner: CliRunner) -> None:
-    assert invoke(runner, "query", "ASK { id:stoej a cg:Concept }") == "true\n"
-    assert invoke(runner, "query", "ASK { FILTER(false) }") == "false\n"
+def test_ask(runner: CliRunner, built: Path) -> None:
+    assert invoke(runner, "query", "--out", str(built), "ASK { id:stoej a cg:Concept }") == "true\n"
+    assert invoke(runner, "query", "--out", str(built), "ASK { FILTER(false) }") == "false\n"
 
 
-def test_syntax_error_names_line_and_column(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["query", "SELECT ?x WHERE {\n  ?x ?y \n}"])
+def test_syntax_error_names_line_and_column(runner: CliRunner, built: Path) -> None:
+    result = runner.invoke(cli, ["query", "--out", str(built), "SELECT ?x WHERE {\n  ?x ?y \n}"])
     assert result.exit_code == 2
     assert "SPARQL syntax error at line 3, column 2: expected" in result.output
 
 
-def test_update_is_refused(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["query", "DELETE WHERE { ?s ?p ?o }"])
+def test_update_is_refused(runner: CliRunner, built: Path) -> None:
+    result = runner.invoke(cli, ["query", "--out", str(built), "DELETE WHERE { ?s ?p ?o }"])
     assert result.exit_code == 2
     assert "SPARQL Update; the course graph is read-only" in result.output
 
 
-def test_format_that_does_not_fit_the_query(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["query", PRINCIPLES, "--format", "turtle"])
+def test_format_that_does_not_fit_the_query(runner: CliRunner, built: Path) -> None:
+    result = runner.invoke(cli, ["query", "--out", str(built), PRINCIPLES, "--format", "turtle"])
     assert result.exit_code == 2
     assert "--format turtle is for CONSTRUCT and DESCRIBE" in result.output
 

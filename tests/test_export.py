@@ -212,7 +212,8 @@ def test_errors(course: Build, store: Store, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_export_and_missing_graphviz(tmp_path: Path) -> None:
+def test_cli_export_and_missing_graphviz(tmp_path: Path, built: Path) -> None:
+    """The export compiles the course; the one without Graphviz reads the course's build."""
     target = tmp_path / "path.png"
     ok = subprocess.run(
         [
@@ -247,6 +248,8 @@ def test_cli_export_and_missing_graphviz(tmp_path: Path) -> None:
             "stoej",
             "-o",
             str(tmp_path / "x.svg"),
+            "--build-dir",
+            str(built),
         ],
         capture_output=True,
         text=True,

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import SERVER_SETTINGS
+from tests.prebuilt import seed_build
 from tests.server import Reply, RunningServer, fetch, free_port, stop_process
 from tests.test_http_safety import EXPENSIVE, _descendants
 from tests.virtuoso import Virtuoso
@@ -268,7 +269,7 @@ def _serve_without_namespaces(build: Path, port: int, env: dict[str, str]) -> tu
     settings = {**SERVER_SETTINGS, "port": str(port)}
     env = {**os.environ, **{f"CONCEPTGRAPH_{k.upper()}": v for k, v in settings.items()}, **env}
     command = [sys.executable, "-m", "conceptgraph", "serve", "--out", str(build)]
-    build.parent.mkdir(parents=True, exist_ok=True)
+    seed_build(build)  # the course's build, as RunningServer has it
     log = build.parent / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

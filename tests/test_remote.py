@@ -28,7 +28,7 @@ COURSE = "https://w3id.org/conceptgraph/"
 def own_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """A Virtuoso for this module alone, so its writes never meet the shared suite's data."""
     running = Virtuoso(tmp_path_factory.mktemp("own-virtuoso"), time_limit=2)
-    load_course(running.store_url, running.root, running.credentials)
+    load_course(running.store_url, running.root, running.credentials, from_yaml=True)
     yield running
     running.stop()
 

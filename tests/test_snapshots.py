@@ -15,10 +15,21 @@ def conceptgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "conceptgraph", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_save_list_diff_and_refuse(tmp_path: Path) -> None:
-    root = tmp_path / "snaps"
+def test_save_list_diff_and_refuse(tmp_path: Path, built: Path) -> None:
+    """Every save reads the course's build (the snapshots page test below saves from the YAML)."""
+    root, build = tmp_path / "snaps", ("--build-dir", str(built))
     first = conceptgraph(
-        "snapshot", "save", "bason", "--text", "bason", "--formats", "png,gexf", "--dir", str(root), cwd=tmp_path
+        "snapshot",
+        "save",
+        "bason",
+        "--text",
+        "bason",
+        "--formats",
+        "png,gexf",
+        "--dir",
+        str(root),
+        *build,
+        cwd=tmp_path,
     )
     assert first.returncode == 0, first.stderr
     manifest = json.loads((root / "bason" / "manifest.json").read_text())
@@ -40,6 +51,7 @@ def test_save_list_diff_and_refuse(tmp_path: Path) -> None:
         "json",
         "--dir",
         str(root),
+        *build,
         cwd=tmp_path,
     )
     assert second.returncode == 0, second.stderr
@@ -49,11 +61,11 @@ def test_save_list_diff_and_refuse(tmp_path: Path) -> None:
     assert "nodes added: 0" in changes and "  dagens-citat" in changes
 
     before = (root / "bason" / "manifest.json").read_bytes()
-    again = conceptgraph("snapshot", "save", "bason", "--dir", str(root), cwd=tmp_path)
+    again = conceptgraph("snapshot", "save", "bason", "--dir", str(root), *build, cwd=tmp_path)
     assert again.returncode == 2 and "already exists" in again.stderr
     assert (root / "bason" / "manifest.json").read_bytes() == before
     for bad in ("../evil", ".hidden", "a/b", ""):
-        refused = conceptgraph("snapshot", "save", bad, "--dir", str(root), cwd=tmp_path)
+        refused = conceptgraph("snapshot", "save", bad, "--dir", str(root), *build, cwd=tmp_path)
         assert refused.returncode == 2 and "is not allowed" in refused.stderr, bad
     assert sorted(p.name for p in root.iterdir()) == ["bason", "principper"]
 
