@@ -1,0 +1,61 @@
+"""Attacks on the participants' pages over real HTTP (SQLite, PostgreSQL), each found by a second
+security review: a hostile participant, another site's page, a visitor. Each test failed before
+its fix; test_annotations_attacks.py holds the first review's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import lxml.html
+import pytest
+from sqlalchemy import func, select
+
+from conceptgraph.reflections.schema import reflections
+from tests.conftest import DATABASES, SERVER_SETTINGS
+from tests.reflections_people import PASSPHRASE
+from tests.reflections_site import JSON, Site, start_site
+
+# What a browser sends with a form that another site's page submits to us.
+CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Origin": "https://evil.example"}
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from start_site(request.param, tmp_path_factory.mktemp(f"attacks2-{request.param}"), request, SERVER_SETTINGS)
+
+
+def stored(site: Site) -> int:
+    with site.db.read() as connection:
+        return int(connection.execute(select(func.count()).select_from(reflections)).scalar_one())
+
+
+def confirmation(page: str) -> str:
+    """The value "Gem alligevel" sends back with the text the warning page shows."""
+    (value,) = lxml.html.fromstring(page).xpath(
+        "//form[contains(@class, 'reflect-form')]//input[@name='confirm']/@value"
+    )
+    return str(value)
+
+
+def test_another_sites_page_cannot_sign_a_browser_in(site: Site) -> None:
+    """Login CSRF: a form on another site posting the attacker's own name and passphrase would
+    put the victim's browser into the attacker's account, and what the victim then writes, private
+    or not, would be the attacker's to read. A signed-in victim is no safer: SameSite=Lax keeps
+    the cookie off that cross-site POST, so the request looks like a visitor's."""
+    site.join("hold-b", "Angriber")
+    victim = site.visitor()
+    credentials = {"cohort": "hold-b", "name": "Angriber", "passphrase": PASSPHRASE}
+    refused = victim.post("/signin", data=credentials, headers=CROSS_SITE)
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    assert "andet websted" in refused.text  # Danish, for the person at the browser
+    token = site.invite("hold-b")
+    joined = victim.post(
+        f"/join/{token}",
+        data={"name": "Plantet", "passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE},
+        headers={"Sec-Fetch-Site": "same-site"},
+    )
+    assert joined.status_code == 403 and "set-cookie" not in joined.headers
+    assert victim.get("/me", headers=JSON).status_code == 401
+    own_page = site.visitor().post("/signin", data=credentials, headers={"Sec-Fetch-Site": "same-origin"})
+    assert own_page.status_code == 303 and "set-cookie" in own_page.headers
+    assert site.visitor().get(f"/join/{token}").status_code == 200  # the invitation is still unused
