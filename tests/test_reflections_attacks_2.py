@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from conceptgraph.reflections.schema import reflections
 from tests.conftest import DATABASES, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
-from tests.reflections_site import JSON, Site, start_site
+from tests.reflections_site import JSON, Site, start_site, write
 
 # What a browser sends with a form that another site's page submits to us.
 CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Origin": "https://evil.example"}
@@ -59,3 +59,17 @@ def test_another_sites_page_cannot_sign_a_browser_in(site: Site) -> None:
     own_page = site.visitor().post("/signin", data=credentials, headers={"Sec-Fetch-Site": "same-origin"})
     assert own_page.status_code == 303 and "set-cookie" in own_page.headers
     assert site.visitor().get(f"/join/{token}").status_code == 200  # the invitation is still unused
+
+
+def test_a_version_field_of_odd_digits_is_no_server_error(site: Site) -> None:
+    """ "²".isdigit() is true and int("²") fails, as does int() of 5,000 digits: the edit and
+    delete forms answered 500 and logged a traceback."""
+    person = site.join("hold-a", "Ulla")
+    reflection = write(person, "Min tekst, som jeg vil rette.")
+    for version in ("²", "①", "9" * 5000):
+        edited = person.post(f"/reflections/{reflection}/edit", {"text": "Rettet tekst.", "version": version})
+        deleted = person.post(f"/reflections/{reflection}/delete", {"version": version})
+        assert edited.status_code < 500 and deleted.status_code < 500, version
+        if deleted.status_code == 303:
+            reflection = write(person, "Min tekst, som jeg vil rette.")
+    assert "Traceback" not in site.server.log.read_text(errors="replace")

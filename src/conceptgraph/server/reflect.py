@@ -100,8 +100,10 @@ def _own(viewer: Viewer, reflection_id: str) -> Reflection:
 
 
 def _version() -> int | None:
+    """The version the form was filled from; None without one. Only ASCII digits, and few: "²"
+    passes isdigit() and no int(), as do 5,000 digits."""
     given = request.form.get("version", "")
-    return int(given) if given.isdigit() else None
+    return int(given) if given.isascii() and given.isdigit() and len(given) <= 9 else None
 
 
 def _form_values(reflection: Reflection | None) -> dict[str, Any]:
