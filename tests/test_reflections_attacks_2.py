@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conceptgraph.reflections.schema import reflections
-from tests.conftest import DATABASES, SERVER_SETTINGS
+from tests.conftest import DATABASES, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
 from tests.reflections_site import JSON, Site, start_site, write
 
@@ -73,3 +73,21 @@ def test_a_version_field_of_odd_digits_is_no_server_error(site: Site) -> None:
         if deleted.status_code == 303:
             reflection = write(person, "Min tekst, som jeg vil rette.")
     assert "Traceback" not in site.server.log.read_text(errors="replace")
+
+
+def test_a_cpr_number_in_a_links_reason_is_questioned_too(site: Site) -> None:
+    """Only the text was checked: a citizen's CPR or phone number written as the reason for a
+    link was saved without a word, and shared with the cohort."""
+    person = site.join("hold-a", "Vera")
+    before = stored(site)
+    form = {"text": "En helt almindelig tekst.", "visibility": "cohort", "link": ["stoej"]}
+    for reason in ("Borgeren 010190-1234 ringede.", "Ring til hende på 12 34 56 78."):
+        warned = person.post(f"/questions/{QUESTION}/reflect", {**form, "reason-stoej": reason})
+        assert warned.status_code == 422 and stored(site) == before, reason
+        assert lxml.html.fromstring(warned.text).xpath("//p[@class='warning']"), reason
+    reason = "Borgeren 010190-1234 ringede."
+    warned = person.post(f"/questions/{QUESTION}/reflect", {**form, "reason-stoej": reason})
+    changed = {**form, "reason-stoej": f"{reason} Og 020290-5678.", "confirm": confirmation(warned.text)}
+    assert person.post(f"/questions/{QUESTION}/reflect", changed).status_code == 422 and stored(site) == before
+    anyway = {**form, "reason-stoej": reason, "confirm": confirmation(warned.text)}
+    assert person.post(f"/questions/{QUESTION}/reflect", anyway).status_code == 303 and stored(site) == before + 1
