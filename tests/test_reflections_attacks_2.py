@@ -4,8 +4,10 @@ its fix; test_annotations_attacks.py holds the first review's."""
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Iterator
 
+import httpx
 import lxml.html
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 from conceptgraph.reflections.schema import reflections
 from tests.conftest import DATABASES, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
-from tests.reflections_site import JSON, Site, start_site, write
+from tests.reflections_site import HTML, JSON, Site, start_site, write
 
 # What a browser sends with a form that another site's page submits to us.
 CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Origin": "https://evil.example"}
@@ -91,3 +93,20 @@ def test_a_cpr_number_in_a_links_reason_is_questioned_too(site: Site) -> None:
     assert person.post(f"/questions/{QUESTION}/reflect", changed).status_code == 422 and stored(site) == before
     anyway = {**form, "reason-stoej": reason, "confirm": confirmation(warned.text)}
     assert person.post(f"/questions/{QUESTION}/reflect", anyway).status_code == 303 and stored(site) == before + 1
+
+
+def test_sign_ins_at_once_get_no_more_guesses_than_one_after_another(site: Site) -> None:
+    """The limit was checked before the slow passphrase check and the failure written after it,
+    so thirty guesses sent at once all passed a check that lets five through."""
+    site.join("hold-a", "Mette")
+
+    def guess(number: int) -> int:
+        with httpx.Client(base_url=site.server.url, headers=HTML, timeout=120) as client:
+            form = {"cohort": "hold-a", "name": "Mette", "passphrase": f"forkert gæt nummer {number}"}
+            return client.post("/signin", data=form).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(guess, range(30)))
+    assert answers.count(401) <= 5 and answers.count(401) + answers.count(429) == 30, answers
+    right = site.visitor().post("/signin", data={"cohort": "hold-a", "name": "Mette", "passphrase": PASSPHRASE})
+    assert right.status_code == 429
