@@ -110,3 +110,15 @@ def test_sign_ins_at_once_get_no_more_guesses_than_one_after_another(site: Site)
     assert answers.count(401) <= 5 and answers.count(401) + answers.count(429) == 30, answers
     right = site.visitor().post("/signin", data={"cohort": "hold-a", "name": "Mette", "passphrase": PASSPHRASE})
     assert right.status_code == 429
+
+
+def test_a_new_passphrase_signs_out_every_other_browser(site: Site) -> None:
+    """A reset is what a participant asks for when someone else may know their passphrase (or
+    holds a browser still signed in): every session the account had before must end."""
+    person = site.join("hold-a", "Rikke")
+    token = site.invite("hold-a", reset_name="Rikke")
+    fresh = site.visitor()
+    new = "et helt nyt og hemmeligt ord"
+    assert fresh.post(f"/join/{token}", data={"passphrase": new, "passphrase_again": new}).status_code == 303
+    assert fresh.get("/me", headers=JSON).json()["name"] == "Rikke"
+    assert person.get("/me", headers=JSON).status_code == 401
