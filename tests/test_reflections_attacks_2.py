@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import lxml.html
 import pytest
+from markdown_it import MarkdownIt
 from sqlalchemy import func, select
 
 from conceptgraph.reflections.schema import reflections
@@ -122,3 +123,19 @@ def test_a_new_passphrase_signs_out_every_other_browser(site: Site) -> None:
     assert fresh.post(f"/join/{token}", data={"passphrase": new, "passphrase_again": new}).status_code == 303
     assert fresh.get("/me", headers=JSON).json()["name"] == "Rikke"
     assert person.get("/me", headers=JSON).status_code == 401
+
+
+def test_the_markdown_handout_shows_a_participants_markdown_as_text(site: Site) -> None:
+    """The handout escaped only HTML: a shared reflection's `[…](javascript:…)` became a link and
+    `![…](https://…)` an image fetched from the writer's server when the facilitator opened it."""
+    author = site.join("hold-a", "Ditte")
+    facilitator = site.join("hold-a", "Underviser M", role="facilitator")
+    hostile = "[Klik her](javascript:alert(1)) ![spor](https://tracker.example/p.png) *fed* <b>x</b>"
+    write(author, hostile, visibility="cohort", links=("stoej",))
+    reason = {"text": f"Også her: {hostile}", "visibility": "cohort", "link": ["stoej"], "reason-stoej": hostile}
+    assert author.post(f"/questions/{QUESTION}/reflect", reason).status_code == 303
+    handout = facilitator.get("/cohort/hold-a/handout.md")
+    html = lxml.html.fromstring(MarkdownIt("commonmark", {"html": True}).render(handout.text))
+    assert not html.xpath("//a | //img | //em | //b"), handout.text
+    assert hostile in [q.text_content().strip() for q in html.xpath("//blockquote")]
+    assert any(item.text_content().endswith(f": {hostile}") for item in html.xpath("//li"))
