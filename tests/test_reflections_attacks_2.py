@@ -5,7 +5,9 @@ its fix; test_annotations_attacks.py holds the first review's."""
 from __future__ import annotations
 
 import concurrent.futures
+import glob
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import lxml.html
@@ -139,3 +141,26 @@ def test_the_markdown_handout_shows_a_participants_markdown_as_text(site: Site) 
     assert not html.xpath("//a | //img | //em | //b"), handout.text
     assert hostile in [q.text_content().strip() for q in html.xpath("//blockquote")]
     assert any(item.text_content().endswith(f": {hostile}") for item in html.xpath("//li"))
+
+
+def test_an_erased_accounts_words_are_gone_from_the_database_files(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> None:
+    """SQLite keeps deleted rows' bytes in its write-ahead log (and, unless built with
+    SECURE_DELETE, in free pages): after DELETE /me the text was still in the files that a copy of
+    the instance folder takes along."""
+    running = start_site("sqlite", tmp_path_factory.mktemp("erased-files"), request, SERVER_SETTINGS)
+    site = next(running)
+    try:
+        person = site.join("hold-a", "Navnet Glemmes")
+        reflection = write(person, "Et ord, der skal glemmes: Zebrafinke.")
+        edit = {"text": "Andet ord, der skal glemmes: Okapi.", "version": "1", "visibility": "private"}
+        assert person.post(f"/reflections/{reflection}/edit", edit).status_code == 303
+        assert person.client.delete("/me", headers={"X-CSRF-Token": person.csrf}).status_code == 204
+        files = glob.glob(site.url.removeprefix("sqlite:///") + "*")
+        for name in files:
+            data = Path(name).read_bytes()
+            for word in ("Zebrafinke", "Okapi", "Navnet Glemmes"):
+                assert word.encode() not in data, (name, word)
+    finally:
+        running.close()

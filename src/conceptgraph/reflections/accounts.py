@@ -147,3 +147,4 @@ def erase_account(db: Database, account_id: str) -> None:
     with db.write() as connection:
         if connection.execute(delete(accounts).where(accounts.c.id == account_id)).rowcount != 1:
             raise NotFound("account: no such account (it may have been erased)")
+    db.forget_deleted()
