@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import glob
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +15,12 @@ import httpx
 import lxml.html
 import pytest
 from markdown_it import MarkdownIt
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from conceptgraph.reflections.annotation_json import MEDIA_TYPE
 from conceptgraph.reflections.schema import reflections
+from tests.annotation_http import annotation
 from tests.conftest import DATABASES, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
 from tests.reflections_site import HTML, JSON, Site, start_site, write
@@ -24,9 +29,13 @@ from tests.reflections_site import HTML, JSON, Site, start_site, write
 CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Origin": "https://evil.example"}
 
 
+# Bodies large enough for a reflection at its 20,000 characters, as the service's defaults allow.
+SETTINGS = {**SERVER_SETTINGS, "max_query_bytes": "16384"}
+
+
 @pytest.fixture(scope="module", params=DATABASES)
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield from start_site(request.param, tmp_path_factory.mktemp(f"attacks2-{request.param}"), request, SERVER_SETTINGS)
+    yield from start_site(request.param, tmp_path_factory.mktemp(f"attacks2-{request.param}"), request, SETTINGS)
 
 
 def stored(site: Site) -> int:
@@ -141,6 +150,25 @@ def test_the_markdown_handout_shows_a_participants_markdown_as_text(site: Site) 
     assert not html.xpath("//a | //img | //em | //b"), handout.text
     assert hostile in [q.text_content().strip() for q in html.xpath("//blockquote")]
     assert any(item.text_content().endswith(f": {hostile}") for item in html.xpath("//li"))
+
+
+def test_a_text_of_many_lines_does_not_hold_the_pdf_handout_for_minutes(site: Site) -> None:
+    """One reflection of 10,000 short lines (20,000 characters, within the limits) took reportlab
+    about a minute and a half to lay out as one paragraph, holding one of the server's threads,
+    and a participant may keep hundreds of them."""
+    author = site.join("hold-b", "Linjer")
+    facilitator = site.join("hold-b", "Underviser L", role="facilitator")
+    text = "a\n" * 9_998 + "slut"
+    created = author.client.post(
+        "/annotations/",
+        content=json.dumps(annotation(text, visibility="cohort")),
+        headers={"Content-Type": MEDIA_TYPE, "X-CSRF-Token": author.csrf},
+    )
+    assert created.status_code == 201, created.text
+    handout = facilitator.client.get("/cohort/hold-b/handout.pdf", timeout=30)
+    assert handout.status_code == 200
+    pages = PdfReader(io.BytesIO(handout.content)).pages
+    assert "slut" in pages[-1].extract_text()
 
 
 def test_an_erased_accounts_words_are_gone_from_the_database_files(
