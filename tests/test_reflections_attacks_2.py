@@ -23,7 +23,7 @@ from conceptgraph.reflections.schema import reflections
 from tests.annotation_http import annotation
 from tests.conftest import DATABASES, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
-from tests.reflections_site import HTML, JSON, Site, start_site, write
+from tests.reflections_site import HTML, JSON, Person, Site, start_site, write
 
 # What a browser sends with a form that another site's page submits to us.
 CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Origin": "https://evil.example"}
@@ -169,6 +169,33 @@ def test_a_text_of_many_lines_does_not_hold_the_pdf_handout_for_minutes(site: Si
     assert handout.status_code == 200
     pages = PdfReader(io.BytesIO(handout.content)).pages
     assert "slut" in pages[-1].extract_text()
+
+
+def erase_while_writing(site: Site, person: Person) -> list[int]:
+    """Nine posts from the person's other tabs and, fifth of ten at once, DELETE /me: the statuses."""
+
+    def act(number: int) -> int:
+        with httpx.Client(base_url=site.server.url, cookies=person.client.cookies, timeout=60) as client:
+            if number == 4:
+                return client.delete("/me", headers={"X-CSRF-Token": person.csrf}).status_code
+            document = json.dumps(annotation(f"Skrevet under sletningen {number}"))
+            headers = {"Content-Type": MEDIA_TYPE, "X-CSRF-Token": person.csrf}
+            return client.post("/annotations/", content=document, headers=headers).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(10) as pool:
+        return list(pool.map(act, range(10)))
+
+
+def test_writing_while_the_account_is_erased_is_refused_not_a_server_error(site: Site) -> None:
+    """Tabs still posting while another erases the account: the posts whose session was looked up
+    before the erasure failed on the foreign key (500, with a traceback in the log)."""
+    for round_ in range(3):
+        answers = erase_while_writing(site, site.join("hold-b", f"Sletter {round_}"))
+        assert 500 not in answers and answers[4] == 204, answers
+    with site.db.read() as connection:
+        left = select(func.count()).select_from(reflections).where(reflections.c.body.startswith("Skrevet under"))
+        assert connection.execute(left).scalar_one() == 0
+    assert "Traceback" not in site.server.log.read_text(errors="replace")
 
 
 def test_an_erased_accounts_words_are_gone_from_the_database_files(
