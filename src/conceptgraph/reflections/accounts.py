@@ -101,21 +101,33 @@ def sign_in(db: Database, slug: str, name: str, passphrase: str, *, address: str
 
 def _count_attempt(db: Database, keys: dict[str, str]) -> dict[str, str]:
     """Write this attempt down under each key (committed), then count: past a key's limit, this
-    attempt included, it is taken back and refused (RateLimited). The ids of its records."""
+    attempt included, it is taken back and refused (RateLimited). The ids of its records. A key
+    already at its limit is refused before anything is written, so a flood of refused attempts
+    costs reads only, never SQLite's write lock."""
+    _refuse_past(db, keys, already=True)
     when = now()
     ids = {kind: new_id() for kind in keys}
     with db.write() as connection:
         connection.execute(delete(signin_failures).where(signin_failures.c.failed_at < when - WINDOW))
         rows = [{"id": ids[kind], "key_hash": key, "failed_at": when} for kind, key in keys.items()]
         connection.execute(insert(signin_failures), rows)
-    limits = {"name": MAX_FAILURES_PER_NAME, "address": MAX_FAILURES_PER_ADDRESS}
-    with db.read() as connection:
-        waits = [_wait(connection, keys[kind], limit) for kind, limit in limits.items()]
-    if any(waits):
+    try:
+        _refuse_past(db, keys, already=False)
+    except RateLimited:
         with db.write() as connection:
             connection.execute(delete(signin_failures).where(signin_failures.c.id.in_(list(ids.values()))))
-        raise RateLimited(max(waits))
+        raise
     return ids
+
+
+def _refuse_past(db: Database, keys: dict[str, str], *, already: bool) -> None:
+    """RateLimited when a key has more attempts in the window than its limit allows (`already`:
+    when it has as many as its limit, before this attempt is written down)."""
+    limits = {"name": MAX_FAILURES_PER_NAME, "address": MAX_FAILURES_PER_ADDRESS}
+    with db.read() as connection:
+        waits = [_wait(connection, keys[kind], limit - 1 if already else limit) for kind, limit in limits.items()]
+    if any(waits):
+        raise RateLimited(max(waits))
 
 
 def _verify(stored: str | None, passphrase: str) -> bool:
