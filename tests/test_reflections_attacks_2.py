@@ -70,6 +70,10 @@ def test_another_sites_page_cannot_sign_a_browser_in(site: Site) -> None:
     )
     assert joined.status_code == 403 and "set-cookie" not in joined.headers
     assert victim.get("/me", headers=JSON).status_code == 401
+    # Another site's POST to /signout arrives without the (Lax) cookie too; its answer's Set-Cookie
+    # would still have removed the victim's session cookie (logout CSRF).
+    out = site.visitor().post("/signout", headers=CROSS_SITE)
+    assert out.status_code == 403 and "set-cookie" not in out.headers
     own_page = site.visitor().post("/signin", data=credentials, headers={"Sec-Fetch-Site": "same-origin"})
     assert own_page.status_code == 303 and "set-cookie" in own_page.headers
     assert site.visitor().get(f"/join/{token}").status_code == 200  # the invitation is still unused
