@@ -100,6 +100,17 @@ HUGE_ACCEPT = "text/html;q=0.1," + ",".join(f"application/x-{i};q=0.5" for i in 
 PATHS = ["/healthz", "/sparql?query=ASK%7B%7D", "/map", "/id/stoej", "/export/json", "/x"]
 
 
+@pytest.mark.parametrize("path", [f"/%5C{EVIL}", f"/%5C%5C{EVIL}/x", f"/%09/{EVIL}", f"//{EVIL}", f"/%2F{EVIL}"])
+def test_the_language_switch_stays_on_this_site(server: RunningServer, path: str) -> None:
+    """The "English" link repeats the path: `/%5Cevil.example` made it href="/\\evil.example",
+    which a browser reads as //evil.example, so a link to our own 404 page sent a participant on
+    to a page that could ask for their passphrase."""
+    page = exchange(server, path, {"Accept": "text/html"})
+    (href,) = re.findall(r'class="lang-switch" href="([^"]*)"', page.text)
+    assert href.startswith("/") and href[1:2] not in ("/", "\\"), href
+    assert not re.search(r"[\\\s]", href), href
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_a_huge_accept_header_is_refused_quickly(server: RunningServer, path: str) -> None:
     assert len(HUGE_ACCEPT) > 300_000

@@ -286,6 +286,12 @@ REFLECTION_TEXTS: dict[str, dict[str, str]] = {
         "da": "De to adgangsfraser er ikke ens.",
         "en": "The two passphrases differ.",
     },
+    "csrf_other_site": {
+        "da": "Denne formular blev sendt fra et andet websted, så den blev afvist. Åbn selv siden her på "
+        "stedet og log ind der.",
+        "en": "This form was sent from another website, so it was refused. Open the page on this site "
+        "yourself and sign in there.",
+    },
     "signin_title": {"da": "Log ind", "en": "Sign in"},
     "cohort": {"da": "Hold (kort navn fra invitationen)", "en": "Cohort (short name from the invitation)"},
     "signin_button": {"da": "Log ind", "en": "Sign in"},

@@ -42,6 +42,7 @@ The API the web side builds on::
                 reflection_history_of(db, viewer, id) -> list[dict]
     reading     get_reflection(db, viewer, id) -> Reflection         (NotFound when not visible)
                 list_reflections(db, viewer, *, about=None, mine=False, shared=False, limit=50, offset=0) -> Page
+                own_reflections(db, viewer) -> list[Reflection]      (all of them: /me and its export)
                 export_account(db, account_id) -> dict               (GET /me/export, ready for JSON)
                 cohort_summary(db, viewer, *, with_names=False) -> dict   (facilitators only)
                 as_dict(reflection) -> dict

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from conceptgraph.reflections.errors import LimitReached
+from conceptgraph.reflections.errors import LimitReached, NotAllowed
 from conceptgraph.reflections.model import Draft, Link
 from conceptgraph.reflections.schema import accounts, reflection_history, reflection_links, reflections
 
@@ -38,8 +38,12 @@ def version_bytes(draft: Draft) -> int:
 
 def lock_account(connection: Connection, account_id: str) -> None:
     """Make the other writers of this account wait until this transaction ends (PostgreSQL locks
-    the account's row; a SQLite write transaction holds the whole database already)."""
-    connection.execute(select(accounts.c.id).where(accounts.c.id == account_id).with_for_update())
+    the account's row; a SQLite write transaction holds the whole database already). Raises
+    NotAllowed when the account is gone: a write that raced its own DELETE /me, whose session
+    was still live when the request began, would otherwise fail on the foreign key (500)."""
+    locked = connection.execute(select(accounts.c.id).where(accounts.c.id == account_id).with_for_update())
+    if locked.first() is None:
+        raise NotAllowed("this account was erased; nothing can be written to it")
 
 
 def require_another(connection: Connection, account_id: str, limit: int) -> None:

@@ -110,4 +110,5 @@ def purge_cohort(db: Database, slug: str) -> dict[str, int]:
         }
         if not cohort.closed:
             connection.execute(update(cohorts).where(cohorts.c.id == cohort.id).values(closed_at=now()))
+    db.forget_deleted()
     return counts

@@ -64,6 +64,19 @@ class Database:
             yield connection
             transaction.rollback()
 
+    def forget_deleted(self) -> None:
+        """After an erasure, make what it deleted unreadable in the database's files too, where the
+        database leaves that to us. SQLite overwrites deleted rows in its pages (secure_delete) but
+        keeps the pages as they were before in its write-ahead log until that is reused: a copy of
+        the instance folder would take erased text along, so the log is checkpointed and emptied.
+        (PostgreSQL's dead rows go at its VACUUM, which its operator runs.)"""
+        if self.dialect == "sqlite":
+            connection = self.engine.raw_connection()  # outside any transaction, as a checkpoint must be
+            try:
+                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                connection.close()
+
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
@@ -130,7 +143,8 @@ def database_url(given: str | None, settings: dict[str, Any]) -> URL:
 
 
 def _make_sqlite_durable(engine: Engine) -> None:
-    """WAL, a full sync at every commit, foreign keys, and transactions we begin ourselves."""
+    """WAL, a full sync at every commit, foreign keys, deleted rows overwritten, and transactions we
+    begin ourselves."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -140,6 +154,7 @@ def _make_sqlite_durable(engine: Engine) -> None:
             "journal_mode=WAL",
             "synchronous=FULL",
             "foreign_keys=ON",
+            "secure_delete=ON",  # deleted rows zeroed on disk, whatever the library's build default
             f"busy_timeout={BUSY_TIMEOUT * 1000:.0f}",
         ):
             cursor.execute(f"PRAGMA {pragma}")

@@ -2,7 +2,8 @@
 
 A token is 128 random bits; only its SHA-256 is stored, so a copy of the database holds no usable
 link. Redeeming marks it used in the same transaction that makes (or resets) the account, with a
-guarded UPDATE, so two people opening one link at once cannot both succeed.
+guarded UPDATE, so two people opening one link at once cannot both succeed. A reset ends every
+session the account had: a new passphrase is what one asks for when someone else may know the old.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conceptgraph.reflections.accounts import Account, account_by_id, check_name, hash_passphrase, name_key
 from conceptgraph.reflections.cohorts import find_cohort, require_open
 from conceptgraph.reflections.database import Database, digest, new_id, now
 from conceptgraph.reflections.errors import Invalid, InvitationInvalid, NotFound
-from conceptgraph.reflections.schema import ROLES, accounts, cohorts, invitations
+from conceptgraph.reflections.schema import ROLES, accounts, cohorts, invitations, sessions
 
 VALID_FOR = timedelta(days=14)
 MAX_COUNT = 500
@@ -104,8 +105,9 @@ def invitation_for(db: Database, token: str) -> Invitation:
 
 def redeem_invitation(db: Database, token: str, *, passphrase: str, name: str | None = None) -> Account:
     """Use the invitation: a new account named `name`, or, for a reset invitation, a new passphrase
-    for its account (`name` is then ignored). Raises InvitationInvalid, Invalid (`name`,
-    `passphrase`: a taken or malformed name, a short passphrase), CohortClosed."""
+    for its account (`name` is then ignored) and the end of every session it had. Raises
+    InvitationInvalid, Invalid (`name`, `passphrase`: a taken or malformed name, a short
+    passphrase), CohortClosed."""
     hashed = hash_passphrase(passphrase)  # before the transaction: it takes a while, on purpose
     when = now()
     with db.write() as connection:
@@ -122,6 +124,8 @@ def redeem_invitation(db: Database, token: str, *, passphrase: str, name: str | 
         require_open(connection, row.cohort_id)
         if row.account_id is not None:
             connection.execute(update(accounts).where(accounts.c.id == row.account_id).values(passphrase_hash=hashed))
+            # whoever knew the old passphrase may still be signed in somewhere: no session outlives it
+            connection.execute(delete(sessions).where(sessions.c.account_id == row.account_id))
             return account_by_id(connection, row.account_id)
         return _new_account(connection, row.cohort_id, row.role, name, hashed)
 

@@ -104,6 +104,13 @@ def list_reflections(
     return Page(items, total, offset)
 
 
+def own_reflections(db: Database, viewer: Viewer) -> list[Reflection]:
+    """Every reflection the viewer wrote, oldest first, with links: all of them, not a page (the
+    account's limit bounds how many), for their own page and their export."""
+    with db.read() as connection:
+        return load_reflections(connection, viewer, reflections.c.author_id == viewer.account_id)
+
+
 def export_account(db: Database, account_id: str) -> dict[str, Any]:
     """Everything stored about one account, ready for JSON: who, their reflections with links and
     earlier versions. (No passphrase hash, no sessions: those are keys, not their data.)"""

@@ -105,6 +105,7 @@ def delete_reflection(db: Database, viewer: Viewer | None, reflection_id: str, *
         )
         if gone.rowcount != 1:
             raise VersionConflict(_version_now(connection, old.id))
+    db.forget_deleted()
 
 
 def reflection_history_of(db: Database, viewer: Viewer | None, reflection_id: str) -> list[dict[str, object]]:

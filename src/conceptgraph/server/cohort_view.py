@@ -10,7 +10,6 @@ as W3C Web Annotations (JSON-LD, the shape of `/annotations/`). Names appear onl
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 
 from conceptgraph.reflections.annotation_json import MEDIA_TYPE, collection, to_annotation
+from conceptgraph.reflections.markdown_export import escape as markdown_escape
 from conceptgraph.reflections.model import Reflection
 from conceptgraph.reflections.reading import MAX_PAGE, cohort_summary, list_reflections
 from conceptgraph.server import people
@@ -83,8 +83,8 @@ def cohort(slug: str) -> Response:
 
 @bp.route("/cohort/<slug>/handout.md")
 def handout(slug: str) -> Response:
-    """The shared reflections as a Markdown handout; participants' text is HTML-escaped, so a
-    Markdown renderer shows it as text."""
+    """The shared reflections as a Markdown handout; participants' text is escaped for Markdown
+    (HTML, links, images and emphasis lose their meaning), so a Markdown renderer shows it as text."""
     content = _summary(slug)
     lang = language()
     lines = [f"# {_md(translate('facilitator_title', lang).format(cohort=content['cohort']['title']))}", ""]
@@ -154,7 +154,8 @@ def as_annotations(slug: str) -> Response:
 
 
 def _md(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", " ")
+    """One line of Markdown that shows exactly `text`."""
+    return markdown_escape(text.replace("\n", " "))
 
 
 def _cell(value: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, Response, render_template, request
 from werkzeug.datastructures import MIMEAccept
@@ -144,8 +144,14 @@ def _template_globals() -> dict[str, Any]:
     return {
         "lang": lang,
         "t": lambda key: translate(key, lang),
-        "other_language_url": request.path + ("?" + urlencode(args) if args else ""),
+        "other_language_url": _this_path() + ("?" + urlencode(args) if args else ""),
     }
+
+
+def _this_path() -> str:
+    """This request's path as a link back to it that no browser reads as another site's: "/\\x"
+    and "/<tab>/x" are "//x" to a browser, so every character but the path's own is escaped."""
+    return "/" + quote(request.path.lstrip("/"))
 
 
 def init_app(app: Flask) -> None:

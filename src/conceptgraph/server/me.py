@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
-from conceptgraph.reflections.reading import list_reflections
+from conceptgraph.reflections.reading import own_reflections
 from conceptgraph.reflections.sessions import Session
 from conceptgraph.server import people
 from conceptgraph.server.course_refs import questions
@@ -45,7 +45,7 @@ def me() -> Any:
         return jsonify(name=account.name, cohort=account.cohort_slug, role=account.role, csrf_token=session.csrf_token)
     lang = language()
     viewer = account.viewer
-    mine = [shown(r, viewer, lang) for r in list_reflections(people.database(), viewer, mine=True, limit=200).items]
+    mine = [shown(r, viewer, lang) for r in own_reflections(people.database(), viewer)]
     course = questions(lang)
     answered = {r["target"] for r in mine}
     by_question = [(q, [r for r in mine if r["target"] == q["slug"]]) for q in course]

@@ -16,8 +16,7 @@ from flask import Blueprint, Response, render_template, request
 from conceptgraph.reflections.accounts import erase_account
 from conceptgraph.reflections.annotation_json import CONTEXT, MEDIA_TYPE, creator_iri, timestamp, to_annotation
 from conceptgraph.reflections.markdown_export import account_markdown
-from conceptgraph.reflections.model import Reflection
-from conceptgraph.reflections.reading import MAX_PAGE, export_account, list_reflections
+from conceptgraph.reflections.reading import export_account, own_reflections
 from conceptgraph.reflections.sessions import Session
 from conceptgraph.server import people
 from conceptgraph.server.annotation_view import iris
@@ -92,7 +91,7 @@ def _collection(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     """Their reflections as an AnnotationCollection (earlier versions on each), and their account."""
     history = {entry["id"]: entry["history"] for entry in data["reflections"]}
     items = []
-    for reflection in _own_reflections():
+    for reflection in own_reflections(people.database(), session.account.viewer):
         item = to_annotation(reflection, iris(), author_name=session.account.name, context=False)
         item["cg:earlierVersions"] = [_earlier(row) for row in history.get(reflection.id, [])]
         items.append(item)
@@ -120,15 +119,6 @@ def _account(account_id: str, data: dict[str, Any]) -> dict[str, Any]:
         "created": timestamp(datetime.fromisoformat(account["created_at"])),
         "cg:cohort": {"type": "foaf:Group", "name": cohort["title"], "dcterms:identifier": cohort["slug"]},
     }
-
-
-def _own_reflections() -> list[Reflection]:
-    found: list[Reflection] = []
-    while True:
-        page = list_reflections(people.database(), people.viewer(), mine=True, limit=MAX_PAGE, offset=len(found))
-        found.extend(page.items)
-        if not page.items or len(found) >= page.total:
-            return found
 
 
 def _earlier(row: dict[str, Any]) -> dict[str, Any]:

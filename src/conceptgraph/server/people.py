@@ -1,7 +1,9 @@
 """Who is asking: the signed-in participant or facilitator behind a request, from its cookie.
 
 Every view that shows or changes reflections asks `viewer()` (None is a visitor, who sees no
-reflection at all) and every unsafe request of a signed-in browser passes `require_csrf()` first.
+reflection at all) and every unsafe request passes `require_csrf()` first: a signed-in browser's
+carries its session's token, and a visitor's (signing in, joining) must not come from another
+site's page, which could otherwise sign the browser into an account of the other site's choosing.
 The session lives in the reflections database, so a restart of the service signs nobody out; the
 cookie holds only a random id (HttpOnly, SameSite=Lax, Secure when PUBLIC_URL is https).
 """
@@ -18,6 +20,7 @@ from conceptgraph.reflections.database import Database, open_database
 from conceptgraph.reflections.migrations import migrate
 from conceptgraph.reflections.sessions import LIFETIME, Session, session_for
 from conceptgraph.reflections.visibility import Viewer
+from conceptgraph.server.http import ApiError
 
 COOKIE = "cg_session"
 # Over https the cookie carries the __Host- prefix: browsers then take it only from this host,
@@ -26,6 +29,9 @@ SECURE_COOKIE = "__Host-cg_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# What a browser's Sec-Fetch-Site says of a request that a page of another site (or of a sibling
+# subdomain) started: such a page can post our forms, but never read the token they carry.
+_OTHER_SITES = frozenset({"cross-site", "same-site"})
 
 
 def init_app(app: Flask, settings: dict[str, Any]) -> None:
@@ -76,9 +82,20 @@ def csrf_token() -> str | None:
 
 def require_csrf() -> None:
     """Abort with 403 unless an unsafe request carries the session's CSRF token (header or form
-    field). Requests without a session pass: they can change nothing of anyone's."""
+    field). Without a session there is no token to carry, and such a request can change nothing of
+    anyone's, but it can start a session: the browser's Sec-Fetch-Site must not name another site
+    (login CSRF; the SameSite=Lax cookie does not travel on another site's POST, so a signed-in
+    victim looks like a visitor here too)."""
+    if request.method not in _UNSAFE:
+        return
     found = current_session()
-    if request.method not in _UNSAFE or found is None:
+    if found is None:
+        if request.headers.get("Sec-Fetch-Site") in _OTHER_SITES:
+            raise ApiError(
+                403,
+                "csrf: a page of another site may not sign you in; open this site's own page",
+                text="csrf_other_site",
+            )
         return
     given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD)
     if not found.csrf_ok(given):

@@ -4,9 +4,9 @@
 with an empty reason for the participant to write; `/id/<slug>/reflect` starts a reflection from
 any course resource (a concept, a text), offering what the course links it to that a reflection
 can draw on (`course_refs.DRAWN_ON`); `/reflections/<id>/edit` the same form filled in. Before
-saving, text that looks like a CPR or phone number is shown back with a warning and saved only
-when the participant confirms that very text (a changed text is checked again). Someone else's
-reflection is a 404 on these forms, shared or not: only its author edits it here.
+saving, text or a link's reason that looks like a CPR or phone number is shown back with a warning
+and saved only when the participant confirms that very text (a changed text is checked again).
+Someone else's reflection is a 404 on these forms, shared or not: only its author edits it here.
 """
 
 from __future__ import annotations
@@ -100,8 +100,10 @@ def _own(viewer: Viewer, reflection_id: str) -> Reflection:
 
 
 def _version() -> int | None:
+    """The version the form was filled from; None without one. Only ASCII digits, and few: "²"
+    passes isdigit() and no int(), as do 5,000 digits."""
     given = request.form.get("version", "")
-    return int(given) if given.isdigit() else None
+    return int(given) if given.isascii() and given.isdigit() and len(given) <= 9 else None
 
 
 def _form_values(reflection: Reflection | None) -> dict[str, Any]:
@@ -139,10 +141,17 @@ def _draft(slug: str, values: dict[str, Any]) -> Draft:
     return Draft(iri_of(slug), values["text"], values["language"], values["visibility"], tuple(links))
 
 
+def _written(values: dict[str, Any]) -> str:
+    """All the participant wrote on the form: the text and the reason of every checked link,
+    each of which is stored and shown like the text, so each is checked for personal numbers."""
+    return "\n".join([values["text"], *values["reasons"].values()])
+
+
 def _save(slug: str, values: dict[str, Any], store: Any, reflection: Reflection | None = None) -> Response:
-    warning = warning_for(values["text"])
-    if warning and not is_confirmed(values["text"], values["confirm"]):
-        confirm = confirmation_for(values["text"])
+    written = _written(values)
+    warning = warning_for(written)
+    if warning and not is_confirmed(written, values["confirm"]):
+        confirm = confirmation_for(written)
         return _form_page(slug, values, reflection=reflection, warning=warning, confirm=confirm, status=422)
     try:
         saved = store(_draft(slug, values))
