@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from conceptgraph.reflections.annotation_json import MEDIA_TYPE
 from conceptgraph.reflections.schema import reflection_history, reflections
+from conceptgraph.vocab import DEFAULT_BASE
 from tests.annotation_http import annotation
 from tests.conftest import DATABASES, HOSTILE, QUESTION, SERVER_SETTINGS
 from tests.reflections_people import PASSPHRASE
@@ -497,3 +498,27 @@ def test_a_reflection_from_a_concept_or_text_is_offered_what_it_draws_on_not_how
     text = offered("tekst-3-aakerstroem")
     assert not {"uddannelsesgang-1", "velfaerdstransformation", "litteraturliste"} & set(text)  # session, theme, list
     assert {"stoej", "den-potentielle-organisation", "figur-20", "aakerstroem"} <= set(text)
+
+
+def test_questions_shows_each_reflection_once_under_the_question_it_answers(site: Site) -> None:
+    """Linking every other question must not repeat a reflection under each of them on /questions
+    (one participant could multiply the page for the whole cohort); each /id page still lists it."""
+    person = site.join("hold-b", "Ymer")
+    others = ("hvad-vil-du-goere-i-morgen", "hvad-skal-jacob-fokusere-paa")
+    document = annotation("Alle spørgsmål på én gang.", visibility="cohort", target=f"{DEFAULT_BASE}id/{QUESTION}")
+    document["body"] += [
+        {"type": "SpecificResource", "purpose": "linking", "source": f"{DEFAULT_BASE}id/{slug}", "cg:rationale": "Og."}
+        for slug in others
+    ]
+    headers = {"Content-Type": MEDIA_TYPE, "Accept": MEDIA_TYPE, "X-CSRF-Token": person.csrf}
+    created = person.client.post("/annotations/", content=json.dumps(document), headers=headers)
+    assert created.status_code == 201, created.text
+    reflection = created.headers["location"].rsplit("/", 1)[1]
+    peer = site.join("hold-b", "Zelma")
+    listed = peer.get("/questions").text
+    assert reflection_ids(listed).count(reflection) == 1
+    shown_at = listed.index(f'id="reflection-{reflection}"')
+    (under,) = re.findall(r'<li id="([^"]+)">', listed[:shown_at])[-1:]
+    assert under == QUESTION
+    for slug in (QUESTION, *others):
+        assert reflection in reflection_ids(peer.get(f"/id/{slug}").text), slug

@@ -54,9 +54,17 @@ def _visible() -> list[dict[str, Any]]:
     return visible
 
 
-def reflections_about(slug: str) -> dict[str, Any]:
-    """The viewer's reflections and the cohort's shared ones on `slug` (its target or a link)."""
-    about = [r for r in _visible() if r["target"] == slug or any(link["slug"] == slug for link in r["links"])]
+def reflections_about(slug: str, *, answers_only: bool = False) -> dict[str, Any]:
+    """The viewer's reflections and the cohort's shared ones on `slug` (its target or a link).
+
+    `answers_only` keeps those answering `slug`: a page listing many resources (`/questions`)
+    shows each reflection once, under the question it answers, and not again under every
+    question it links, which let one participant's 30 links multiply the page for the cohort."""
+    about = [
+        r
+        for r in _visible()
+        if r["target"] == slug or (not answers_only and any(link["slug"] == slug for link in r["links"]))
+    ]
     mine = [r for r in about if r["mine"]]
     return {"items": about, "mine": len(mine), "shared": len(about) - len(mine)}
 
