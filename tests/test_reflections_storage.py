@@ -187,24 +187,31 @@ def test_an_account_keeps_at_most_the_set_number_of_reflections(limited: Databas
 def test_the_limit_holds_for_writes_of_one_account_at_once(limited: Database) -> None:
     """Counted in the insert's transaction, one writer of an account after the other: ten at once, three kept."""
     carl = member(limited, "fuld", "Carl")
-    start, outcomes = threading.Barrier(10), []
+    outcomes = at_once(10, lambda n: create_reflection(limited, carl, Draft(QUESTION, f"samtidig {n}")))
+    assert sorted(outcomes) == ["kept"] * 3 + ["refused"] * 7 and kept(limited, carl) == 3
 
-    def write(n: int) -> None:
+
+def at_once(count: int, write: Callable[[int], object]) -> list[str]:
+    """Run `write(0)` … `write(count - 1)` in threads released together; each one's outcome:
+    "kept", "refused" (LimitReached) or the repr of any other failure (the test's finding)."""
+    start, outcomes = threading.Barrier(count), []
+
+    def run(n: int) -> None:
         start.wait()
         try:
-            create_reflection(limited, carl, Draft(QUESTION, f"samtidig {n}"))
+            write(n)
             outcomes.append("kept")
         except LimitReached:
             outcomes.append("refused")
         except Exception as exc:  # noqa: BLE001 - every other failure is the test's finding
             outcomes.append(repr(exc))
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(10)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["kept"] * 3 + ["refused"] * 7 and kept(limited, carl) == 3
+    return outcomes
 
 
 def utf8(*parts: str) -> int:
@@ -273,27 +280,14 @@ def test_the_byte_budget_holds_for_writes_of_one_account_at_once(budgeted: Calla
     db = budgeted(8 * each + each // 2)
     dora = member(db, "smal", "Dora")
     kept = [create_reflection(db, dora, Draft(QUESTION, f"samtidig {n}")) for n in range(5)]
-    start, outcomes = threading.Barrier(10), []
 
-    def write(n: int) -> None:
+    def write(n: int) -> object:
         draft = Draft(QUESTION, f"samtidig {n}")
-        start.wait()
-        try:
-            if n < 5:
-                update_reflection(db, dora, kept[n].id, draft, expected_version=None)
-            else:
-                create_reflection(db, dora, draft)
-            outcomes.append("kept")
-        except LimitReached:
-            outcomes.append("refused")
-        except Exception as exc:  # noqa: BLE001 - every other failure is the test's finding
-            outcomes.append(repr(exc))
+        if n < 5:
+            return update_reflection(db, dora, kept[n].id, draft, expected_version=None)
+        return create_reflection(db, dora, draft)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(10, write)
     assert sorted(outcomes) == ["kept"] * 3 + ["refused"] * 7 and held(db, dora) == (8 * each, 8)
 
 
