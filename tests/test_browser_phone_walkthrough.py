@@ -23,11 +23,11 @@ from tests.conftest import SERVER_SETTINGS
 from tests.map_geometry import drawing
 from tests.reflections_people import PASSPHRASE
 from tests.reflections_site import Site, start_site
+from tests.test_browser_reflections import SCREENS, new_page
 
 TOMORROW = "hvad-vil-du-goere-i-morgen"
 TOMORROW_LINKS = ("motivation-er-noeglen-til-innovation", "ledelse-paa-alle-niveauer")  # its cg:addresses
 OTHER = "netvaerkstema-og-stoej"
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +45,7 @@ def facilitator_says(site: Site, *args: str) -> list[str]:
 
 def phone(browser: Any) -> Any:
     """A phone's page that may only talk to the test server, with every script error kept."""
-    page = browser.new_context(**PHONE).new_page()
-    page.problems = []
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith("http://127.0.0.1:")
-            else (page.problems.append(route.request.url), route.abort())
-        ),
-    )
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    return page
+    return new_page(browser, **SCREENS["phone"])
 
 
 def fits(page: Any) -> None:
